@@ -1,0 +1,1 @@
+"""Who: agencies, jurisdictions, configurable roles, memberships and partner API clients."""

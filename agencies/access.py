@@ -1,0 +1,42 @@
+"""Who holds which capability in which agency, answered in SQL.
+
+A person's or API client's roles are the role groups their account is in; the groups are
+kept in step with memberships and clients by `agencies.groups`. Asking through the
+groups means a change to a role's capabilities counts at once for everyone holding it.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from agencies.capabilities import Capability
+from agencies.models import Agency, Role
+
+Principal = AbstractBaseUser | AnonymousUser
+
+
+def roles_held(user: Principal):
+    """The roles the account holds now, across all its agencies."""
+    if not user.is_authenticated:
+        return Role.objects.none()
+    return Role.objects.filter(group__user=user, agency__is_active=True)
+
+
+def agencies_with(user: Principal, capability: Capability):
+    """Agencies in which the account holds a role carrying `capability`."""
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    return Agency.objects.filter(
+        is_active=True,
+        roles__group__user=user,
+        roles__capability_grants__capability=capability,
+    ).distinct()
+
+
+def member_agencies(user: Principal):
+    """Agencies in which the account holds any role."""
+    if not user.is_authenticated:
+        return Agency.objects.none()
+    return Agency.objects.filter(is_active=True, roles__group__user=user).distinct()
+
+
+def has_capability(user: Principal, agency: Agency, capability: Capability) -> bool:
+    return agencies_with(user, capability).filter(pk=agency.pk).exists()

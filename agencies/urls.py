@@ -1,0 +1,16 @@
+"""The browser pages of the foundation: sign in, sign out, and the home page."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from agencies import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

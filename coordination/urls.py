@@ -1,0 +1,20 @@
+"""The URL map: the pages, the API under /api/v1/, its schema and docs, health, admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from coordination import views
+from coordination.health import healthz
+
+urlpatterns = [
+    path("", include("agencies.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("agencies.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = views.not_found
+handler500 = views.server_error

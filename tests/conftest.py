@@ -1,0 +1,123 @@
+"""Shared test set-up: service detection, fast password hashing, people and agencies.
+
+`make test` points DATABASE_URL and REDIS_URL at PostgreSQL and Redis when they are
+reachable. Tests marked `postgres` or `redis` need them: without them they are skipped
+(and the run says so in one line), except under CI=true, where a missing service fails
+the run instead of quietly testing less.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from tests.factories import AgencyFactory, UserFactory, member_of
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def postgres_configured() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def redis_configured() -> bool:
+    return bool(settings.REDIS_URL)
+
+
+def pytest_configure(config):
+    if IN_CI and not (postgres_configured() and redis_configured()):
+        raise pytest.UsageError(
+            "CI=true but DATABASE_URL/REDIS_URL do not point at PostgreSQL and Redis"
+        )
+    # Each xdist worker gets its own Redis key space, so parallel tests never meet.
+    if redis_configured():
+        prefix = f"concord-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+        settings.CACHES["default"]["KEY_PREFIX"] = f"{prefix}:cache"
+        settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"{prefix}:asgi"
+
+
+def pytest_report_header(config):
+    database = "PostgreSQL" if postgres_configured() else "SQLite (embedded)"
+    redis = "Redis" if redis_configured() else "none (in-memory channel layer, eager Celery)"
+    return f"concord services: database={database}, broker/channels={redis}"
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = {
+        "postgres": not postgres_configured(),
+        "redis": not redis_configured(),
+    }
+    for item in items:
+        for marker, is_missing in missing.items():
+            if is_missing and item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=f"needs-service: {marker}"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "needs-service" in str(report.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"{len(skipped)} tests skipped because PostgreSQL or Redis is not configured "
+            "(set DATABASE_URL and REDIS_URL, or run `make test` where they are reachable)."
+        )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def agency(db):
+    """Harbor Police: the agency most stories are told from."""
+    return AgencyFactory(name="Harbor Police", slug="harbor-police", kind="law_enforcement")
+
+
+@pytest.fixture
+def other_agency(db):
+    """Esterly Fire: another agency, whose people must not reach into Harbor Police."""
+    return AgencyFactory(name="Esterly Fire", slug="esterly-fire", kind="fire")
+
+
+@pytest.fixture
+def admin(agency):
+    return member_of(agency, "admin", username="harbor-police.admin")
+
+
+@pytest.fixture
+def analyst(agency):
+    return member_of(agency, "analyst", username="harbor-police.analyst")
+
+
+@pytest.fixture
+def other_admin(other_agency):
+    return member_of(other_agency, "admin", username="esterly-fire.admin")
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but a member of no agency."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def api():
+    """An API client that signs in as whoever the test says: `api.force_authenticate(user)`."""
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """A fresh API client signed in as `user` (session auth, CSRF not enforced)."""
+
+    def sign_in(user):
+        client = APIClient()
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,55 @@
+"""Factories that build people and agencies through the service verbs, as the app does."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from agencies import services
+from agencies.models import Agency
+
+User = get_user_model()
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    """An agency registered with its five built-in roles."""
+
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    slug = factory.Sequence(lambda n: f"agency-{n}")
+    kind = "emergency_management"
+    parent = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.register_agency(**kwargs)
+
+
+def member_of(agency: Agency, role_slug: str, **user_fields):
+    """A person holding `role_slug` in `agency` (built with the add_member verb)."""
+    user = UserFactory(**user_fields)
+    services.add_member(agency, user=user, role=agency.roles.get(slug=role_slug))
+    return user
+
+
+def issue_client(agency: Agency, role_slug: str = "analyst", scopes=("read", "write"), **kwargs):
+    """An API client of `agency` and its token."""
+    return services.issue_api_client(
+        agency,
+        name=kwargs.pop("name", f"{agency.slug} bridge"),
+        role=agency.roles.get(slug=role_slug),
+        scopes=list(scopes),
+        **kwargs,
+    )
