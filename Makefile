@@ -24,6 +24,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "Concord is starting on http://$(HOST):$(PORT)/"
 	@echo "Sign in as <agency-slug>.<role>, e.g. harbor-police.duty_officer, password: concord-demo"

@@ -85,13 +85,13 @@ def parse_boundary(geojson: Any) -> BaseGeometry:
         raise ValidationError(
             f"The boundary is not valid geometry: {exc}", code="invalid_geometry"
         ) from exc
-    if geometry.is_empty or geometry.area == 0:
-        raise ValidationError("The boundary encloses no area.", code="invalid_geometry")
-    if not geometry.is_valid:
+    if not geometry.is_empty and not geometry.is_valid:
         raise ValidationError(
             f"The boundary is not a valid polygon: {explain_validity(geometry)}.",
             code="invalid_geometry",
         )
+    if geometry.is_empty or geometry.area == 0:
+        raise ValidationError("The boundary encloses no area.", code="invalid_geometry")
     return geometry
 
 

@@ -198,6 +198,10 @@ class Role(models.Model):
         """The role's capabilities; uses `capability_grants` if it was prefetched."""
         return frozenset(grant.capability for grant in self.capability_grants.all())
 
+    @property
+    def sorted_capabilities(self) -> list[str]:
+        return sorted(self.capabilities)
+
     def carries(self, capability: Capability) -> bool:
         return capability in self.capabilities
 

@@ -118,6 +118,19 @@ def set_agency_active(agency: Agency, active: bool) -> Agency:
     return agency
 
 
+@transaction.atomic
+def update_agency(agency: Agency, **changes) -> Agency:
+    """A platform operator's change to an agency: profile, contacts, parent, active flag."""
+    if "parent" in changes:
+        agency = set_agency_parent(agency, changes.pop("parent"))
+    if "is_active" in changes:
+        agency = set_agency_active(agency, changes.pop("is_active"))
+    for name in ("name", "kind"):
+        if name in changes:
+            setattr(agency, name, changes.pop(name))
+    return update_agency_contacts(agency, **changes)
+
+
 def _accounts_of(agency: Agency):
     return (
         User.objects.filter(memberships__agency=agency)

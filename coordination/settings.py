@@ -324,6 +324,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "daphne": {"level": "WARNING"},
-        "axes.apps": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
