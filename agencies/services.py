@@ -25,12 +25,15 @@ from agencies.geo import bounding_box, parse_boundary
 from agencies.groups import role_group_name, sync_role_groups
 from agencies.models import (
     Agency,
+    AgencyKind,
     ApiClient,
     ApiScope,
     ContactPoint,
     Jurisdiction,
+    JurisdictionLevel,
     Membership,
     Responsibility,
+    ResponsibilityKind,
     Role,
     RoleCapability,
 )
@@ -43,6 +46,21 @@ TOKEN_LAST_USED_RESOLUTION = timedelta(seconds=60)
 AGENCY_CONTACT_FIELDS = ("email", "phone", "website", "address")
 
 
+def _check_fields(given, allowed, what: str) -> None:
+    unknown = set(given) - set(allowed)
+    if unknown:
+        raise Invalid("invalid", f"Not a {what}: {', '.join(sorted(unknown))}.")
+
+
+def _check_choice(value: str, choices, field: str) -> None:
+    if value not in choices.values:
+        raise Invalid(
+            "invalid_choice",
+            f"{value!r} is not a valid {field}; choose from {', '.join(choices.values)}.",
+            field=field,
+        )
+
+
 # Agencies
 
 
@@ -51,6 +69,8 @@ def register_agency(
     *, name: str, slug: str, kind: str, parent: Agency | None = None, **contact: str
 ) -> Agency:
     """Create an agency with its five built-in roles (and their groups)."""
+    _check_fields(contact, AGENCY_CONTACT_FIELDS, "contact field")
+    _check_choice(kind, AgencyKind, "kind")
     if Agency.objects.filter(slug=slug).exists() or Agency.objects.filter(name=name).exists():
         raise Conflict("agency_exists", f"An agency named {name!r} or {slug!r} already exists.")
     agency = Agency.objects.create(name=name, slug=slug, kind=kind, parent=parent, **contact)
@@ -72,6 +92,8 @@ def register_agency(
 def set_agency_parent(agency: Agency, parent: Agency | None) -> Agency:
     """Move an agency (and everything below it) under a new parent."""
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    if parent is not None:
+        parent = Agency.objects.select_for_update().get(pk=parent.pk)
     if parent is not None and parent.tree_path.startswith(agency.tree_path):
         raise Invalid(
             Code.HIERARCHY_CYCLE,
@@ -93,12 +115,10 @@ def update_agency_contacts(
     agency: Agency, *, contact_points: Iterable[dict] | None = None, **fields: str
 ) -> Agency:
     """Change how an agency is reached; `contact_points`, if given, replaces the list."""
-    unknown = set(fields) - set(AGENCY_CONTACT_FIELDS)
-    if unknown:
-        raise Invalid("invalid", f"Not a contact field: {', '.join(sorted(unknown))}.")
+    _check_fields(fields, AGENCY_CONTACT_FIELDS, "contact field")
     for name, value in fields.items():
         setattr(agency, name, value)
-    agency.save()
+    agency.save(update_fields=[*fields, "updated_at"])
     if contact_points is not None:
         agency.contact_points.all().delete()
         ContactPoint.objects.bulk_create(
@@ -125,9 +145,13 @@ def update_agency(agency: Agency, **changes) -> Agency:
         agency = set_agency_parent(agency, changes.pop("parent"))
     if "is_active" in changes:
         agency = set_agency_active(agency, changes.pop("is_active"))
-    for name in ("name", "kind"):
-        if name in changes:
-            setattr(agency, name, changes.pop(name))
+    profile = {name: changes.pop(name) for name in ("name", "kind") if name in changes}
+    if "kind" in profile:
+        _check_choice(profile["kind"], AgencyKind, "kind")
+    for name, value in profile.items():
+        setattr(agency, name, value)
+    if profile:
+        agency.save(update_fields=[*profile, "updated_at"])
     return update_agency_contacts(agency, **changes)
 
 
@@ -156,6 +180,7 @@ def _apply_boundary(jurisdiction: Jurisdiction, boundary: dict) -> None:
 @transaction.atomic
 def define_jurisdiction(*, name: str, slug: str, level: str, boundary: dict, code: str = ""):
     """Record a jurisdiction; its boundary is validated and its bounding box indexed."""
+    _check_choice(level, JurisdictionLevel, "level")
     if Jurisdiction.objects.filter(slug=slug).exists():
         raise Conflict(
             "jurisdiction_exists", f"A jurisdiction {slug!r} already exists.", field="slug"
@@ -169,6 +194,9 @@ def define_jurisdiction(*, name: str, slug: str, level: str, boundary: dict, cod
 @transaction.atomic
 def change_jurisdiction(jurisdiction: Jurisdiction, *, boundary: dict | None = None, **fields):
     """Rename, re-level or redraw a jurisdiction."""
+    _check_fields(fields, ("name", "level", "code"), "jurisdiction field")
+    if "level" in fields:
+        _check_choice(fields["level"], JurisdictionLevel, "level")
     for name, value in fields.items():
         setattr(jurisdiction, name, value)
     if boundary is not None:
@@ -180,6 +208,7 @@ def change_jurisdiction(jurisdiction: Jurisdiction, *, boundary: dict | None = N
 @transaction.atomic
 def assign_responsibility(agency: Agency, jurisdiction: Jurisdiction, kind: str) -> Responsibility:
     """Say that an agency answers for a jurisdiction (primary or supporting)."""
+    _check_choice(kind, ResponsibilityKind, "kind")
     responsibility, _ = Responsibility.objects.update_or_create(
         agency=agency, jurisdiction=jurisdiction, defaults={"kind": kind}
     )

@@ -22,3 +22,5 @@ def test_schema_and_docs_are_served(client, db):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "cdn" not in page.lower()
     assert "<script>" not in page
+    assert "<style>" not in page
+    assert "/static/css/api-docs.css" in page
