@@ -206,6 +206,12 @@ def change_jurisdiction(jurisdiction: Jurisdiction, *, boundary: dict | None = N
 
 
 @transaction.atomic
+def delete_jurisdiction(jurisdiction: Jurisdiction) -> None:
+    """Remove a jurisdiction and the responsibilities for it."""
+    jurisdiction.delete()
+
+
+@transaction.atomic
 def assign_responsibility(agency: Agency, jurisdiction: Jurisdiction, kind: str) -> Responsibility:
     """Say that an agency answers for a jurisdiction (primary or supporting)."""
     _check_choice(kind, ResponsibilityKind, "kind")
@@ -342,11 +348,15 @@ def delete_role(role: Role) -> None:
     """Delete an agency's own role; refused while anyone or any client holds it."""
     _refuse_builtin(role, "deleted")
     members = role.memberships.count()
+    inactive = role.memberships.filter(is_active=False).count()
     clients = role.api_clients.count()
     if members or clients:
         held_by = []
         if members:
-            held_by.append(f"{members} member{'s' if members != 1 else ''}")
+            held_by.append(
+                f"{members} member{'s' if members != 1 else ''}"
+                + (f" ({inactive} deactivated)" if inactive else "")
+            )
         if clients:
             held_by.append(f"{clients} API client{'s' if clients != 1 else ''}")
         raise Conflict(

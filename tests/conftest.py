@@ -7,11 +7,13 @@ the run instead of quietly testing less.
 """
 
 import os
+from http import HTTPStatus
 
 import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
+from coordination.api import PROBLEM_CONTENT_TYPE
 from tests.factories import AgencyFactory, UserFactory, member_of
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -62,7 +64,7 @@ def pytest_terminal_summary(terminalreporter):
     ]
     if skipped:
         terminalreporter.write_line(
-            f"{len(skipped)} tests skipped because PostgreSQL or Redis is not configured "
+            f"{len(skipped)} test(s) skipped because PostgreSQL or Redis is not configured "
             "(set DATABASE_URL and REDIS_URL, or run `make test` where they are reachable)."
         )
 
@@ -121,3 +123,39 @@ def api_as():
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def staff(db):
+    """A platform operator: keeps shared reference data such as jurisdictions."""
+    return UserFactory(username="operator", is_staff=True)
+
+
+@pytest.fixture
+def api_with_token():
+    """A fresh API client that presents `token` as `Authorization: Bearer <token>`."""
+
+    def present(token):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return present
+
+
+@pytest.fixture
+def problem():
+    """Check that a response is an RFC 9457 problem document and return its body."""
+
+    def check(response, status, code):
+        assert response.status_code == status, response.content
+        assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
+        body = response.json()
+        assert body["type"] == f"urn:concord:problem:{code}"
+        assert body["title"] == HTTPStatus(status).phrase
+        assert body["status"] == status
+        assert body["code"] == code
+        assert body["detail"]
+        return body
+
+    return check

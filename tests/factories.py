@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from agencies import services
-from agencies.models import Agency
+from agencies.models import Agency, Jurisdiction
 
 User = get_user_model()
 
@@ -53,3 +53,26 @@ def issue_client(agency: Agency, role_slug: str = "analyst", scopes=("read", "wr
         scopes=list(scopes),
         **kwargs,
     )
+
+
+def square(west: float, south: float, size: float = 1.0) -> dict:
+    """A GeoJSON Polygon: the square whose south-west corner is (west, south)."""
+    east, north = west + size, south + size
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+class JurisdictionFactory(factory.django.DjangoModelFactory):
+    """A jurisdiction defined with the service verb, so its bounding box is indexed."""
+
+    class Meta:
+        model = Jurisdiction
+
+    name = factory.Sequence(lambda n: f"Jurisdiction {n}")
+    slug = factory.Sequence(lambda n: f"jurisdiction-{n}")
+    level = "municipal"
+    boundary = factory.LazyFunction(lambda: square(0, 0))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.define_jurisdiction(**kwargs)

@@ -2,7 +2,16 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from agencies.models import ApiClient, ApiScope
+from agencies.access import has_capability
+from agencies.capabilities import Capability
+from agencies.error_codes import AgencyErrorCode as Code
+from agencies.models import Agency, ApiClient, ApiScope
+from coordination.errors import Forbidden
+
+
+def require_administrator(request, agency: Agency) -> None:
+    if not has_capability(request.user, agency, Capability.ADMINISTER):
+        raise Forbidden(Code.NOT_ADMINISTRATOR, f"You do not administer {agency.name}.")
 
 
 class TokenScopePermission(BasePermission):

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from agencies.api.permissions import require_administrator
 from agencies.capabilities import Capability
 from agencies.geo import bounding_box, parse_boundary
 from agencies.models import (
@@ -30,9 +31,15 @@ def role_of(agency: Agency, slug: str) -> Role:
 
 
 class AgencyRoleMixin:
-    """For create serializers that name an agency and one of its roles."""
+    """For create serializers that name an agency and one of its roles.
+
+    The caller (the `request` in the context) must administer the agency, and that is
+    checked first: anyone else gets 403 whatever they sent, and so cannot probe which
+    roles the agency has or which usernames exist.
+    """
 
     def validate(self, attrs):
+        require_administrator(self.context["request"], attrs["agency"])
         try:
             attrs["role"] = role_of(attrs["agency"], attrs["role"])
         except serializers.ValidationError as exc:
@@ -207,10 +214,18 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 class MembershipCreateSerializer(AgencyRoleMixin, StrictSerializerMixin, serializers.Serializer):
     agency = serializers.SlugRelatedField(slug_field="slug", queryset=Agency.objects.all())
-    user = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.all(), help_text="The person's username"
-    )
+    user = serializers.CharField(max_length=150, help_text="The person's username")
     role = serializers.SlugField(help_text="The slug of one of the agency's roles")
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        user = User.objects.filter(username=attrs["user"]).first()
+        if user is None:
+            raise serializers.ValidationError(
+                {"user": [f"No person has the username {attrs['user']!r}."]}
+            )
+        attrs["user"] = user
+        return attrs
 
 
 class MembershipUpdateSerializer(StrictSerializerMixin, serializers.Serializer):

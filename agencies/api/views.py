@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies import services
-from agencies.access import agencies_with, has_capability, member_agencies, roles_held
+from agencies.access import agencies_with, member_agencies, roles_held
 from agencies.api.filters import (
     AgencyFilter,
     ApiClientFilter,
@@ -20,7 +20,7 @@ from agencies.api.filters import (
     MembershipFilter,
     RoleFilter,
 )
-from agencies.api.permissions import IsPlatformOperator
+from agencies.api.permissions import IsPlatformOperator, require_administrator
 from agencies.api.serializers import (
     AgencySerializer,
     ApiClientCreateSerializer,
@@ -42,11 +42,6 @@ from agencies.error_codes import AgencyErrorCode as Code
 from agencies.models import Agency, ApiClient, Jurisdiction, Membership, Role
 from coordination.api import StrictQueryParamsMixin
 from coordination.errors import Forbidden
-
-
-def require_administrator(request, agency: Agency) -> None:
-    if not has_capability(request.user, agency, Capability.ADMINISTER):
-        raise Forbidden(Code.NOT_ADMINISTRATOR, f"You do not administer {agency.name}.")
 
 
 class AgencyViewSet(
@@ -97,6 +92,9 @@ class JurisdictionViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.instance = services.define_jurisdiction(**serializer.validated_data)
+
+    def perform_destroy(self, instance):
+        services.delete_jurisdiction(instance)
 
     @extend_schema(request=JurisdictionUpdateSerializer, responses=JurisdictionSerializer)
     def partial_update(self, request, slug=None):
@@ -194,10 +192,11 @@ class MembershipViewSet(
 
     @extend_schema(request=MembershipCreateSerializer, responses={201: MembershipSerializer})
     def create(self, request):
-        serializer = MembershipCreateSerializer(data=request.data)
+        serializer = MembershipCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        require_administrator(request, data["agency"])
         membership = services.add_member(
             data["agency"], user=data["user"], role=data["role"], actor=request.user
         )
@@ -241,11 +240,14 @@ class ApiClientViewSet(
             agency__in=agencies_with(self.request.user, Capability.ADMINISTER)
         ).select_related("agency", "role", "created_by")
 
-    def _require_person_administering(self, agency):
+    def _refuse_api_clients(self):
         if isinstance(self.request.auth, ApiClient):
             raise Forbidden(
                 Code.NOT_ADMINISTRATOR, "API clients cannot manage API clients; ask a person."
             )
+
+    def _require_person_administering(self, agency):
+        self._refuse_api_clients()
         require_administrator(self.request, agency)
 
     def _respond(self, client, status_code=status.HTTP_200_OK):
@@ -254,10 +256,12 @@ class ApiClientViewSet(
 
     @extend_schema(request=ApiClientCreateSerializer, responses={201: IssuedApiClientSerializer})
     def create(self, request):
-        serializer = ApiClientCreateSerializer(data=request.data)
+        self._refuse_api_clients()
+        serializer = ApiClientCreateSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        self._require_person_administering(data["agency"])
         client, token = services.issue_api_client(
             data["agency"],
             name=data["name"],
