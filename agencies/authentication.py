@@ -28,8 +28,12 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "The token is not valid: unknown, expired or revoked.", "invalid_token"
             )
-        record_client_use(client)
+        if record_client_use(client):
+            self.client_used(request, client)
         return client.account, client
+
+    def client_used(self, request, client) -> None:
+        """Called on a client's first use in each minute; layers above may audit it."""
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="concord"'

@@ -121,3 +121,15 @@ def covering(
     """The candidates whose boundary covers the point (a point on the edge counts)."""
     point = Point(lon, lat)
     return [item for item in candidates if shape(getattr(item, boundary_attr)).covers(point)]
+
+
+def parse_point(geojson: Any) -> tuple[float, float]:
+    """Validate a GeoJSON Point and return its (longitude, latitude)."""
+    if not isinstance(geojson, dict) or geojson.get("type") != "Point":
+        raise ValidationError(
+            'A location must be a GeoJSON Point: {"type": "Point", "coordinates": [lon, lat]}.',
+            code="invalid_geometry_type",
+        )
+    position = geojson.get("coordinates")
+    _check_position(position, "point")
+    return float(position[0]), float(position[1])

@@ -19,6 +19,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.text import slugify
 
+from agencies import extensions
 from agencies.capabilities import BUILTIN_ROLES, Capability
 from agencies.error_codes import AgencyErrorCode as Code
 from agencies.geo import bounding_box, parse_boundary
@@ -296,7 +297,7 @@ def define_role(
     name = name.strip()
     slug = _role_slug(name)
     _check_role_name_free(agency, name, slug)
-    return _create_role(
+    role = _create_role(
         agency,
         slug=slug,
         name=name,
@@ -304,6 +305,8 @@ def define_role(
         capabilities=_clean_capabilities(capabilities),
         is_builtin=False,
     )
+    extensions.role_defined(role)
+    return role
 
 
 def _refuse_builtin(role: Role, action: str) -> None:
@@ -589,9 +592,14 @@ def find_client_by_token(token: str) -> ApiClient | None:
     )
 
 
-def record_client_use(client: ApiClient) -> None:
-    """Note when a client was last used, at most once a minute to spare the database."""
+def record_client_use(client: ApiClient) -> bool:
+    """Note when a client was last used, at most once a minute to spare the database.
+
+    Returns whether this use was recorded (the first in its minute).
+    """
     now = timezone.now()
     if client.last_used_at is None or now - client.last_used_at >= TOKEN_LAST_USED_RESOLUTION:
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
         client.last_used_at = now
+        return True
+    return False

@@ -5,3 +5,10 @@ class SharingConfig(AppConfig):
     name = "sharing"
     verbose_name = "Sharing"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from agencies.extensions import on_role_defined
+        from sharing import signals  # noqa: F401 - audits sign-ins
+        from sharing.grants import grant_existing_shares_to_new_role
+
+        on_role_defined(grant_existing_shares_to_new_role)

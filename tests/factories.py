@@ -1,10 +1,15 @@
 """Factories that build people and agencies through the service verbs, as the app does."""
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from agencies import services
 from agencies.models import Agency, Jurisdiction
+from incidents.services import incidents as incident_services
+from sharing.agreements import accept_agreement, propose_agreement
 
 User = get_user_model()
 
@@ -76,3 +81,31 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return services.define_jurisdiction(**kwargs)
+
+
+POINT = {"type": "Point", "coordinates": [-123.905, 46.018]}
+
+
+def open_incident(actor, **fields):
+    """An incident opened by `actor` through the open_incident verb."""
+    defaults = {
+        "title": "Warehouse fire on Dock Street",
+        "incident_type": "fire",
+        "severity": 3,
+        "location": POINT,
+        "tlp": "AMBER",
+    }
+    return incident_services.open_incident(actor=actor, **{**defaults, **fields})
+
+
+def agreement_between(first, second, *, actor_first, actor_second, **terms):
+    """A sharing agreement both sides have accepted (active from a minute ago)."""
+    defaults = {
+        "name": f"{first.name} and {second.name}",
+        "max_tlp": "AMBER+STRICT",
+        "valid_from": timezone.now() - timedelta(minutes=1),
+    }
+    agreement = propose_agreement(
+        proposer=first, parties=[second], actor=actor_first, **{**defaults, **terms}
+    )
+    return accept_agreement(agreement, agency=second, actor=actor_second)

@@ -5,6 +5,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     target_class = "agencies.authentication.BearerTokenAuthentication"
+    match_subclasses = True
     name = "bearerToken"
 
     def get_security_definition(self, auto_schema):

@@ -1,0 +1,1 @@
+"""The incident verbs: every write to an incident or what hangs off it."""

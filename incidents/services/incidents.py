@@ -1,0 +1,298 @@
+"""The verbs of an incident's life: open it, change it, mark it, move it along.
+
+Each verb checks access through `sharing.policy`, writes the rows and the audit record
+in one transaction, and re-checks afterwards that the actor may still see what they
+wrote (otherwise the whole change is rolled back).
+"""
+
+from datetime import UTC, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from agencies.geo import parse_boundary, parse_point
+from agencies.models import Agency
+from coordination.errors import Conflict, Forbidden, Invalid
+from incidents.error_codes import IncidentErrorCode as Code
+from incidents.models import (
+    TRANSITIONS,
+    Incident,
+    IncidentStatus,
+    IncidentType,
+    ReferenceCounter,
+    StatusChange,
+)
+from sharing import audit, grants, policy
+from sharing.access import Access
+from sharing.error_codes import SharingErrorCode
+from sharing.markings import TLP, allows, is_stricter
+from sharing.models import AuditAction, ShareKind
+
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "incident_type",
+    "severity",
+    "location",
+    "affected_area",
+    "is_exercise",
+)
+
+
+def allocate_reference(year: int) -> str:
+    """The next INC-<year>-<6 digits>, gapless and unique under concurrent creation.
+
+    The year's counter row is locked until the creating transaction ends, so a rolled
+    back creation gives its number back and two creations never get the same one.
+    """
+    ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year)], ignore_conflicts=True)
+    counter = ReferenceCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"INC-{year}-{counter.last_number:06d}"
+
+
+def _clean_location(location) -> tuple[float, float]:
+    try:
+        return parse_point(location)
+    except ValidationError as exc:
+        raise Invalid(Code.INVALID_LOCATION, exc.messages[0], field="location") from exc
+
+
+def _clean_area(area) -> None:
+    if area is None:
+        return
+    try:
+        parse_boundary(area)
+    except ValidationError as exc:
+        raise Invalid(Code.INVALID_AREA, exc.messages[0], field="affected_area") from exc
+
+
+def _check_choices(*, incident_type=None, severity=None, tlp=None) -> None:
+    if incident_type is not None and incident_type not in IncidentType.values:
+        raise Invalid(Code.INVALID_TYPE, f"Unknown incident type {incident_type!r}.", field="type")
+    if severity is not None and (isinstance(severity, bool) or severity not in range(1, 6)):
+        raise Invalid(Code.INVALID_SEVERITY, "Severity runs from 1 to 5.", field="severity")
+    if tlp is not None and tlp not in TLP.values:
+        raise Invalid(SharingErrorCode.INVALID_MARKING, f"Unknown marking {tlp!r}.", field="tlp")
+
+
+def _lead_for(actor, lead_agency: Agency | None) -> Agency:
+    """The creator's agency leads, unless they name another agency they may act for."""
+    contributing = list(
+        policy.capable_roles(actor, Access.CONTRIBUTE).values_list("agency_id", flat=True)
+    )
+    if lead_agency is None:
+        if len(set(contributing)) == 1:
+            return Agency.objects.get(pk=contributing[0])
+        if not contributing:
+            raise Forbidden(Code.NOT_A_MEMBER, "You hold no role that may open incidents.")
+        raise Invalid(
+            Code.LEAD_AGENCY_REQUIRED,
+            "You act for several agencies: name the lead agency.",
+            field="lead_agency",
+        )
+    if lead_agency.pk not in contributing:
+        raise Forbidden(
+            Code.NOT_A_MEMBER,
+            f"To open an incident led by {lead_agency.name} you need a role there that "
+            "contributes (e.g. duty officer).",
+        )
+    return lead_agency
+
+
+def _ensure_still_visible(actor, incident: Incident) -> None:
+    if not policy.can(actor, "view", incident):
+        raise Forbidden(
+            SharingErrorCode.NOT_PERMITTED,
+            "This change would hide the incident from you; it was not made.",
+        )
+
+
+@transaction.atomic
+def open_incident(
+    *,
+    actor,
+    title: str,
+    incident_type: str,
+    severity: int,
+    location: dict,
+    tlp: str = TLP.AMBER,
+    lead_agency: Agency | None = None,
+    description: str = "",
+    affected_area: dict | None = None,
+    is_exercise: bool = False,
+) -> Incident:
+    """Open an incident; the lead agency's role groups get their grants at once."""
+    _check_choices(incident_type=incident_type, severity=severity, tlp=tlp)
+    longitude, latitude = _clean_location(location)
+    _clean_area(affected_area)
+    lead = _lead_for(actor, lead_agency)
+    incident = Incident.objects.create(
+        reference=allocate_reference(datetime.now(UTC).year),
+        title=title,
+        description=description,
+        incident_type=incident_type,
+        severity=severity,
+        location=location,
+        longitude=longitude,
+        latitude=latitude,
+        affected_area=affected_area,
+        tlp=tlp,
+        lead_agency=lead,
+        is_exercise=is_exercise,
+        created_by=actor,
+        updated_by=actor,
+    )
+    StatusChange.objects.create(
+        incident=incident, to_status=IncidentStatus.REPORTED, changed_by=actor, reason="Opened"
+    )
+    grants.grant_agency(incident, lead, Access.SHARE, kind=ShareKind.LEAD, granted_by=actor)
+    if tlp == TLP.RED:
+        grants.grant_person(incident, actor, Access.SHARE)
+    audit.record(
+        AuditAction.OBJECT_CREATED,
+        actor=actor,
+        agency=lead,
+        target=incident,
+        detail={"tlp": tlp, "type": incident_type, "severity": severity},
+    )
+    _ensure_still_visible(actor, incident)
+    return incident
+
+
+def _locked(incident: Incident) -> Incident:
+    return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+@transaction.atomic
+def update_incident(incident: Incident, *, actor, **changes) -> Incident:
+    """Edit an incident (command); a marking change goes through `change_marking`."""
+    unknown = set(changes) - set(EDITABLE_FIELDS) - {"tlp"}
+    if unknown:
+        raise Invalid("invalid", f"Not an editable field: {', '.join(sorted(unknown))}.")
+    incident = _locked(incident)
+    permissions = policy.permissions_on(actor, incident)
+    if set(changes) - {"tlp"}:
+        policy.require(actor, "command", incident, permissions)
+    _check_choices(incident_type=changes.get("incident_type"), severity=changes.get("severity"))
+    if "location" in changes:
+        incident.longitude, incident.latitude = _clean_location(changes["location"])
+    if "affected_area" in changes:
+        _clean_area(changes["affected_area"])
+    marking = changes.pop("tlp", None)
+    for name, value in changes.items():
+        setattr(incident, name, value)
+    incident.updated_by = actor
+    incident.save()
+    if "incident_type" in changes:
+        _withdraw_uncovered_shares(incident, actor=actor)
+    if marking is not None and marking != incident.tlp:
+        _change_marking(incident, marking, actor=actor, permissions=permissions)
+    _ensure_still_visible(actor, incident)
+    return incident
+
+
+@transaction.atomic
+def change_marking(incident: Incident, tlp: str, *, actor) -> Incident:
+    """Re-mark an incident. Raising it needs command; lowering it needs share."""
+    incident = _locked(incident)
+    _change_marking(incident, tlp, actor=actor, permissions=policy.permissions_on(actor, incident))
+    _ensure_still_visible(actor, incident)
+    return incident
+
+
+def _change_marking(incident: Incident, tlp: str, *, actor, permissions) -> None:
+    _check_choices(tlp=tlp)
+    raising = is_stricter(tlp, incident.tlp)
+    policy.require(actor, "command" if raising else "share", incident, permissions)
+    if tlp == TLP.RED:
+        grants.grant_person(incident, actor, Access.SHARE)
+    before = incident.tlp
+    incident.tlp = tlp
+    incident.updated_by = actor
+    incident.save(update_fields=["tlp", "updated_by", "updated_at"])
+    audit.record(
+        AuditAction.MARKING_CHANGED,
+        actor=actor,
+        agency=incident.lead_agency,
+        target=incident,
+        detail={"from": before, "to": tlp},
+    )
+    if raising:
+        _withdraw_uncovered_shares(incident, actor=actor)
+
+
+def _withdraw_uncovered_shares(incident: Incident, *, actor) -> None:
+    """Shares whose agreement no longer covers the incident's type or marking end now."""
+    for share in incident.shares.filter(kind=ShareKind.AGREEMENT).select_related(
+        "agreement", "agency"
+    ):
+        agreement = share.agreement
+        if agreement.covers_type(incident.incident_type) and allows(
+            agreement.max_tlp, incident.tlp
+        ):
+            continue
+        audit.record(
+            AuditAction.SHARE_REVOKED,
+            actor=actor,
+            agency=incident.lead_agency,
+            other_agency=share.agency,
+            target=incident,
+            detail={
+                "reason": "the agreement no longer covers the incident",
+                "agreement": agreement.pk,
+            },
+        )
+        grants.revoke_agency(share)
+
+
+@transaction.atomic
+def change_status(incident: Incident, to: str, *, actor, reason: str) -> Incident:
+    """Move an incident along its lifecycle (command); every step says why."""
+    incident = _locked(incident)
+    policy.require(actor, "command", incident)
+    if to not in IncidentStatus.values:
+        raise Invalid(Code.INVALID_TRANSITION, f"Unknown status {to!r}.", field="status")
+    if to not in TRANSITIONS[incident.status]:
+        allowed = ", ".join(sorted(TRANSITIONS[incident.status]))
+        raise Conflict(
+            Code.INVALID_TRANSITION,
+            f"An incident that is {incident.status} can go to {allowed}, not {to}.",
+            field="status",
+        )
+    if not reason.strip():
+        raise Invalid(Code.REASON_REQUIRED, "Say why the status changes.", field="reason")
+    StatusChange.objects.create(
+        incident=incident,
+        from_status=incident.status,
+        to_status=to,
+        reason=reason,
+        changed_by=actor,
+    )
+    before = incident.status
+    incident.status = to
+    incident.updated_by = actor
+    incident.save(update_fields=["status", "updated_by", "updated_at"])
+    audit.record(
+        AuditAction.STATUS_CHANGED,
+        actor=actor,
+        agency=incident.lead_agency,
+        target=incident,
+        detail={"from": before, "to": to, "reason": reason},
+    )
+    return incident
+
+
+def record_view(incident: Incident, *, actor, ip_address: str | None = None) -> None:
+    """Every detail view of an AMBER or stricter incident is audited."""
+    if incident.tlp in (TLP.CLEAR, TLP.GREEN):
+        return
+    audit.record(
+        AuditAction.VIEWED,
+        actor=actor,
+        agency=incident.lead_agency,
+        target=incident,
+        detail={"tlp": incident.tlp},
+        ip_address=ip_address,
+    )

@@ -1,0 +1,216 @@
+"""Sharing an incident: with an agency under an agreement (or by breaking glass), with a
+named person (the only way into RED), and taking it back."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from agencies.models import Agency, Role
+from coordination.errors import Conflict, Forbidden, Invalid, NotFound
+from incidents.models import Incident, IncidentShare
+from sharing import audit, grants, policy
+from sharing.access import Access
+from sharing.agreements import covering_agreement
+from sharing.error_codes import SharingErrorCode as Code
+from sharing.markings import TLP
+from sharing.models import AuditAction, ShareKind
+
+User = get_user_model()
+
+MIN_JUSTIFICATION = 20
+
+
+def _same_organisation(a: Agency, b: Agency) -> bool:
+    return a.tree_path.startswith(b.tree_path) or b.tree_path.startswith(a.tree_path)
+
+
+def _basis(incident: Incident, recipient: Agency, *, actor, break_glass: bool, justification: str):
+    """Under what a share may be made: (kind, agreement), or a 409 naming what is missing."""
+    lead = incident.lead_agency
+    if _same_organisation(lead, recipient):
+        return ShareKind.INTERNAL, None
+    agreement = covering_agreement(
+        lead, recipient, incident_type=incident.incident_type, marking=incident.tlp
+    )
+    if agreement is not None:
+        return ShareKind.AGREEMENT, agreement
+    if not break_glass:
+        raise Conflict(
+            Code.AGREEMENT_MISSING,
+            f"No sharing agreement in force between {lead.name} and {recipient.name} covers "
+            f"a {incident.get_incident_type_display().lower()} incident marked "
+            f"TLP:{incident.tlp}. Agree one first, or break glass with a justification.",
+            lead_agency=lead.slug,
+            agency=recipient.slug,
+        )
+    if len(justification.strip()) < MIN_JUSTIFICATION:
+        raise Invalid(
+            Code.BREAK_GLASS_NEEDS_JUSTIFICATION,
+            f"Breaking glass needs a written justification of at least {MIN_JUSTIFICATION} "
+            "characters.",
+            field="justification",
+        )
+    if not policy.can(actor, "command", incident):
+        raise Forbidden(Code.NOT_PERMITTED, "Only those who command the incident may break glass.")
+    return ShareKind.BREAK_GLASS, None
+
+
+def _roles(recipient: Agency, role_slugs: list[str] | None) -> list[Role] | None:
+    if not role_slugs:
+        return None
+    roles = list(recipient.roles.filter(slug__in=role_slugs))
+    missing = sorted(set(role_slugs) - {role.slug for role in roles})
+    if missing:
+        raise Invalid(
+            Code.ROLE_NOT_IN_AGENCY,
+            f"{recipient.name} has no role {', '.join(missing)}.",
+            field="roles",
+        )
+    return roles
+
+
+@transaction.atomic
+def share_incident(
+    incident: Incident,
+    *,
+    actor,
+    agency: Agency,
+    level: Access = Access.VIEW,
+    roles: list[str] | None = None,
+    break_glass: bool = False,
+    justification: str = "",
+) -> IncidentShare:
+    """Share with an agency (all its roles, or some), at a level, under an agreement."""
+    incident = (
+        Incident.objects.select_for_update().select_related("lead_agency").get(pk=incident.pk)
+    )
+    policy.require(actor, "share", incident)
+    if incident.tlp == TLP.RED:
+        raise Invalid(
+            Code.RED_NEEDS_NAMED_PEOPLE,
+            "A RED incident is shared with named people only, one by one.",
+            field="agency",
+        )
+    if agency.pk == incident.lead_agency_id:
+        raise Conflict(Code.LEAD_SHARE, f"{agency.name} leads this incident already.")
+    if incident.shares.filter(agency=agency).exists():
+        raise Conflict(
+            Code.ALREADY_SHARED,
+            f"The incident is already shared with {agency.name}; change or revoke that share.",
+        )
+    chosen_roles = _roles(agency, roles)
+    kind, agreement = _basis(
+        incident, agency, actor=actor, break_glass=break_glass, justification=justification
+    )
+    share = grants.grant_agency(
+        incident,
+        agency,
+        level,
+        kind=kind,
+        roles=chosen_roles,
+        agreement=agreement,
+        justification=justification if kind == ShareKind.BREAK_GLASS else "",
+        granted_by=actor,
+    )
+    detail = {
+        "level": Access(level).label,
+        "roles": share.role_slugs,
+        "agreement": agreement.pk if agreement else None,
+        "tlp": incident.tlp,
+    }
+    if kind == ShareKind.BREAK_GLASS:
+        detail["justification"] = justification
+    audit.record(
+        AuditAction.BREAK_GLASS if kind == ShareKind.BREAK_GLASS else AuditAction.SHARE_GRANTED,
+        actor=actor,
+        agency=incident.lead_agency,
+        other_agency=agency,
+        target=incident,
+        flagged=kind == ShareKind.BREAK_GLASS,
+        detail=detail,
+    )
+    return share
+
+
+@transaction.atomic
+def revoke_share(share: IncidentShare, *, actor) -> None:
+    """Take a share back; everyone it reached loses access at once."""
+    incident = Incident.objects.select_for_update().get(pk=share.incident_id)
+    policy.require(actor, "share", incident)
+    if share.kind == ShareKind.LEAD:
+        raise Conflict(Code.LEAD_SHARE, "The lead agency's access cannot be revoked.")
+    audit.record(
+        AuditAction.SHARE_REVOKED,
+        actor=actor,
+        agency=incident.lead_agency,
+        other_agency=share.agency,
+        target=incident,
+        detail={"level": Access(share.level).label, "kind": share.kind},
+    )
+    grants.revoke_agency(share)
+
+
+def _person_may_be_named(incident: Incident, person, *, actor, break_glass, justification):
+    if hasattr(person, "api_client"):
+        raise Invalid(Code.NOT_A_PERSON, "Named grants are for people, not API clients.")
+    agencies = list(Agency.objects.filter(roles__group__user=person, is_active=True).distinct())
+    if not agencies:
+        raise Invalid(Code.NOT_A_PERSON, f"{person.get_username()} holds no role in any agency.")
+    for agency in agencies:
+        try:
+            return agency, _basis(
+                incident, agency, actor=actor, break_glass=False, justification=""
+            )
+        except Conflict:
+            continue
+    return agencies[0], _basis(
+        incident, agencies[0], actor=actor, break_glass=break_glass, justification=justification
+    )
+
+
+@transaction.atomic
+def grant_person(
+    incident: Incident,
+    *,
+    actor,
+    person,
+    level: Access = Access.VIEW,
+    break_glass: bool = False,
+    justification: str = "",
+) -> None:
+    """Name one person on an incident (at any marking; the only way in under RED)."""
+    incident = (
+        Incident.objects.select_for_update().select_related("lead_agency").get(pk=incident.pk)
+    )
+    policy.require(actor, "share", incident)
+    agency, (kind, _agreement) = _person_may_be_named(
+        incident, person, actor=actor, break_glass=break_glass, justification=justification
+    )
+    grants.grant_person(incident, person, level)
+    detail = {"person": person.get_username(), "level": Access(level).label}
+    if kind == ShareKind.BREAK_GLASS:
+        detail["justification"] = justification
+    audit.record(
+        AuditAction.BREAK_GLASS if kind == ShareKind.BREAK_GLASS else AuditAction.PERSON_GRANTED,
+        actor=actor,
+        agency=incident.lead_agency,
+        other_agency=agency if agency.pk != incident.lead_agency_id else None,
+        target=incident,
+        flagged=kind == ShareKind.BREAK_GLASS,
+        detail=detail,
+    )
+
+
+@transaction.atomic
+def revoke_person(incident: Incident, *, actor, person) -> None:
+    """Withdraw a person's named grant; a grant that does not exist is a 404."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    policy.require(actor, "share", incident)
+    if not grants.revoke_person(incident, person):
+        raise NotFound(Code.GRANT_NOT_FOUND, f"{person.get_username()} has no named grant here.")
+    audit.record(
+        AuditAction.PERSON_REVOKED,
+        actor=actor,
+        agency=incident.lead_agency,
+        target=incident,
+        detail={"person": person.get_username()},
+    )
