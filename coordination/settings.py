@@ -251,6 +251,11 @@ SPECTACULAR_SETTINGS = {
         "AgencyKindEnum": "agencies.models.AgencyKind",
         "ResponsibilityKindEnum": "agencies.models.ResponsibilityKind",
         "PrincipalKindEnum": ["person", "api_client"],
+        "JurisdictionLevelEnum": "agencies.models.JurisdictionLevel",
+        "ApiClientStatusEnum": ["active", "expired", "revoked"],
+        "IncidentStatusEnum": "incidents.models.IncidentStatus",
+        "AgreementStatusEnum": "sharing.models.AgreementStatus",
+        "AccessLevelEnum": ["view", "contribute", "command", "share"],
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("agencies.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("agencies.api.urls")),
+    path("api/v1/", include("sharing.api.urls")),
+    path("api/v1/", include("incidents.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

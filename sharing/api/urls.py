@@ -1,0 +1,3 @@
+"""Routes of the sharing endpoints under /api/v1/."""
+
+urlpatterns = []
