@@ -256,6 +256,7 @@ SPECTACULAR_SETTINGS = {
         "IncidentStatusEnum": "incidents.models.IncidentStatus",
         "AgreementStatusEnum": "sharing.models.AgreementStatus",
         "AccessLevelEnum": ["view", "contribute", "command", "share"],
+        "TlpEnum": "sharing.markings.TLP",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from agencies.models import Agency
@@ -39,9 +40,11 @@ def _record(action, agreement, *, actor, agency, flagged=False, **detail):
 
 
 def _check_terms(valid_from: datetime, valid_until: datetime | None, max_tlp: str):
-    if valid_until is not None and valid_until <= valid_from:
+    if valid_until is not None and valid_until <= max(valid_from, timezone.now()):
         raise Invalid(
-            Code.INVALID_PERIOD, "valid_until must be after valid_from.", field="valid_until"
+            Code.INVALID_PERIOD,
+            "valid_until must be in the future and after valid_from.",
+            field="valid_until",
         )
     if max_tlp not in TLP.values:
         raise Invalid(Code.INVALID_MARKING, f"Unknown marking {max_tlp!r}.", field="max_tlp")
@@ -173,12 +176,16 @@ def renew_agreement(
 def covering_agreement(
     sharer: Agency, recipient: Agency, *, incident_type: str, marking: str
 ) -> SharingAgreement | None:
-    """An agreement in force that has both agencies as parties and covers the object."""
+    """An agreement in force that has both agencies as parties and covers the object.
+
+    The one that runs longest is chosen, so a share does not go dark while another
+    agreement that covers it is still in force.
+    """
     candidates = (
         SharingAgreement.objects.in_force()
         .filter(party_links__agency=sharer)
         .filter(party_links__agency=recipient)
-        .order_by("valid_until", "pk")
+        .order_by(F("valid_until").desc(nulls_first=True), "pk")
     )
     for agreement in candidates:
         if agreement.covers_type(incident_type) and allows(agreement.max_tlp, marking):

@@ -61,6 +61,12 @@ def _label_of(user) -> str:
     return user.get_username()
 
 
+def _as_stored(ip_address: str | None) -> str | None:
+    """The address as the database keeps it (IPv6 compressed, empty as NULL), so the hash
+    covers what verification reads back."""
+    return AuditRecord._meta.get_field("ip_address").get_prep_value(ip_address) or None
+
+
 @transaction.atomic
 def record(
     action: AuditAction,
@@ -90,7 +96,7 @@ def record(
         target_label=target_label or (str(target) if target is not None else ""),
         flagged=flagged,
         detail=detail or {},
-        ip_address=ip_address,
+        ip_address=_as_stored(ip_address),
         prev_hash=head or GENESIS,
     )
     entry.hash = chain_hash(entry.prev_hash, entry)

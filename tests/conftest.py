@@ -159,3 +159,40 @@ def problem():
         return body
 
     return check
+
+
+@pytest.fixture
+def tamper_audit(db):
+    """Run raw SQL on the audit table as an intruder with database access would: on
+    PostgreSQL behind the append-only trigger's back (replica mode skips triggers)."""
+    from django.db import connection
+
+    def run(sql, params=()):
+        bypass = connection.vendor == "postgresql"
+        with connection.cursor() as cursor:
+            if bypass:
+                cursor.execute("SET session_replication_role = replica")
+            try:
+                cursor.execute(sql, params)
+            finally:
+                if bypass:
+                    cursor.execute("SET session_replication_role = DEFAULT")
+
+    return run
+
+
+@pytest.fixture
+def duty(agency):
+    """Harbor Police's duty officer: opens, commands and shares incidents."""
+    return member_of(agency, "duty_officer", username="harbor-police.duty_officer")
+
+
+@pytest.fixture
+def northgate(db):
+    """Northgate EMS: a third agency, outside whatever Harbor and Esterly agree."""
+    return AgencyFactory(name="Northgate EMS", slug="northgate-ems", kind="ems")
+
+
+@pytest.fixture
+def northgate_admin(northgate):
+    return member_of(northgate, "admin", username="northgate-ems.admin")

@@ -1,11 +1,11 @@
 """Routes of the agencies endpoints under /api/v1/."""
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from agencies.api import views
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("agencies", views.AgencyViewSet, basename="agency")
 router.register("jurisdictions", views.JurisdictionViewSet, basename="jurisdiction")
 router.register("roles", views.RoleViewSet, basename="role")

@@ -1,10 +1,10 @@
 """Routes of the incident endpoints under /api/v1/."""
 
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from incidents.api import views
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("incidents", views.IncidentViewSet, basename="incident")
 
 urlpatterns = router.urls

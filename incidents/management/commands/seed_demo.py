@@ -1,17 +1,24 @@
-"""`manage.py seed_demo`: the Marrow County demo region, for `make run` and demonstrations."""
+"""`manage.py seed_demo`: the Marrow County demo region and its incidents, for `make run`.
+
+It lives in `incidents` because it seeds all three domain apps, and imports run only
+incidents -> sharing -> agencies.
+"""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.urls import reverse
 
 from agencies.demo import DEMO_PASSWORD, OPERATOR_USERNAME, seed_demo_region
 from coordination.errors import ServiceError
+from incidents.demo import seed_demo_incidents
 
 
 class Command(BaseCommand):
     help = (
-        "Create the fictional Marrow County demo region (agencies, jurisdictions, roles and "
-        "one demo user per role), leaving whatever already exists as it is."
+        "Create the fictional Marrow County demo region (agencies, jurisdictions, roles, "
+        "one demo user per role, sharing agreements and incidents), leaving whatever "
+        "already exists as it is."
     )
 
     def add_arguments(self, parser):
@@ -31,13 +38,15 @@ class Command(BaseCommand):
                 f"account's password is the published {DEMO_PASSWORD!r}. "
                 "Pass --allow-production if you really mean it."
             )
+        stdout = self.stdout if verbosity > 1 else None
         try:
-            counts = seed_demo_region(stdout=self.stdout if verbosity > 1 else None)
+            with transaction.atomic():
+                counts = seed_demo_region(stdout=stdout) | seed_demo_incidents(stdout=stdout)
         except ServiceError as exc:
             raise CommandError(f"Could not seed the demo region: {exc.message}") from exc
 
         self.stdout.write("Demo region: Marrow County, State of Westmarch")
-        for kind in ("agencies", "jurisdictions", "users"):
+        for kind in ("agencies", "jurisdictions", "users", "agreements", "incidents"):
             self.stdout.write(
                 f"  {kind + ':':<15}{counts[f'{kind}_created']:>3} created, "
                 f"{counts[f'{kind}_present']} already present"
