@@ -16,18 +16,28 @@ once), and one of these holds:
   organisation"; acting on it still needs a share of one's own);
 - named: a guardian grant of `perm` to the user personally (the only way into RED);
 - community: `perm` is view and the marking is CLEAR or GREEN.
+
+Reading the principal's roles is one small query; the decision is then one statement.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, Model, OuterRef, Q, QuerySet
+from django.contrib.auth.models import Permission
+from django.db.models import (
+    BooleanField,
+    ExpressionWrapper,
+    Model,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 
-from agencies.models import Agency, Role
+from agencies.models import Role
 from coordination.errors import Forbidden
-from sharing.access import Access
+from sharing.access import PERMS, Access
 from sharing.markings import AGENCY_GRANTED, COMMUNITY, TLP
-from sharing.models import in_force_q
+from sharing.models import SharingAgreement
 
 
 @dataclass(frozen=True)
@@ -84,49 +94,104 @@ def capable_roles(user, access: Access):
     )
 
 
-def _admits(user, model: type[Model], perm: str) -> Q:
-    """The SQL condition under which `user` may `perm` an object of `model`."""
+@dataclass(frozen=True)
+class HeldRole:
+    """One role the principal holds now, as the visibility query needs it."""
+
+    group_id: int
+    agency_id: int
+    organisation_ids: tuple[int, ...]  # the agency and every agency above it
+    capabilities: frozenset[str]
+
+
+def held_roles(user) -> list[HeldRole]:
+    """The principal's roles in active agencies with their capabilities: one query.
+
+    Read afresh for every decision, so a membership, role or capability change counts
+    at the next request; a person holds a handful of roles, never an unbounded list.
+    """
+    rows = Role.objects.filter(group__user=user, agency__is_active=True).values_list(
+        "pk", "group_id", "agency_id", "agency__tree_path", "capability_grants__capability"
+    )
+    found: dict = {}
+    for role_id, group_id, agency_id, tree_path, capability in rows:
+        role = found.setdefault(role_id, (group_id, agency_id, tree_path, set()))
+        if capability:
+            role[3].add(capability)
+    return [
+        HeldRole(
+            group_id=group_id,
+            agency_id=agency_id,
+            organisation_ids=tuple(int(part) for part in tree_path.strip("/").split("/")),
+            capabilities=frozenset(capabilities),
+        )
+        for group_id, agency_id, tree_path, capabilities in found.values()
+    ]
+
+
+def _permission_id(spec: Shareable, access: Access) -> Subquery:
+    """The permission's id as a scalar subquery: PostgreSQL runs it once (an InitPlan) and
+    estimates the grant tables by it well, where a join by codename misleads the planner."""
+    return Subquery(
+        Permission.objects.filter(
+            content_type__app_label=spec.model._meta.app_label,
+            content_type__model=spec.model._meta.model_name,
+            codename=spec.codename(access),
+        ).values("id")[:1]
+    )
+
+
+def _counting(shares: QuerySet) -> QuerySet:
+    """Shares whose grants count now: made without an agreement, or under one in force."""
+    in_force = SharingAgreement.objects.in_force().values("id")
+    return shares.filter(Q(agreement_id__isnull=True) | Q(agreement_id__in=in_force))
+
+
+def _admits(spec: Shareable, user, roles: list[HeldRole], perm: str, *, only_pk=None) -> Q:
+    """The SQL condition under which a principal holding `roles` may `perm` an object.
+
+    Each part is an uncorrelated `IN (subquery)` keyed by the principal's own few groups
+    and agencies, so PostgreSQL builds each set once through the indexes and probes it
+    per row. Asked about one object (`only_pk`), every set is cut to that object first.
+    """
     access = Access.named(perm)
-    spec = shareable(model)
+    capable = [role for role in roles if access.capability in role.capabilities]
+    if not capable:
+        return Q(pk__isnull=True)  # always false, and valid SQL in an annotation too
     marking = spec.marking_field
-    roles = capable_roles(user, access)
-    holds_role = Exists(roles)
+    permission_id = _permission_id(spec, access)
+    one_grant = {} if only_pk is None else {"content_object_id": only_pk}
+    one_share = {} if only_pk is None else {f"{spec.target_field}_id": only_pk}
 
-    group_grants = spec.group_grants.objects.filter(
-        Q(share__agreement__isnull=True) | in_force_q("share__agreement"),
-        permission__codename=spec.codename(access),
-        group_id__in=roles.values("group_id"),
-    )
-    direct = Q(
-        pk__in=group_grants.values("content_object_id"), **{f"{marking}__in": AGENCY_GRANTED}
-    )
-
-    named_grants = spec.user_grants.objects.filter(
-        user=user, permission__codename=spec.codename(access)
-    )
-    named = Q(pk__in=named_grants.values("content_object_id")) & holds_role
-
-    condition = direct | named
-    if access == Access.VIEW:
-        condition |= _organisation(spec, roles) | (Q(**{f"{marking}__in": COMMUNITY}) & holds_role)
-    return condition
-
-
-def _organisation(spec: Shareable, roles) -> Q:
-    """AMBER shared with an agency may be read across its organisation (sub-agencies)."""
-    reaching_agencies = Agency.objects.filter(
-        Exists(
-            Agency.objects.filter(
-                pk__in=roles.values("agency_id"), tree_path__startswith=OuterRef("tree_path")
-            )
+    my_shares = _counting(
+        spec.share_model.objects.filter(
+            agency_id__in={role.agency_id for role in capable}, **one_share
         )
     )
-    shares = spec.share_model.objects.filter(
-        Q(agreement__isnull=True) | in_force_q("agreement"),
-        agency__in=reaching_agencies,
-        whole_agency=True,
+    group_grants = spec.group_grants.objects.filter(
+        share_id__in=my_shares.values("id"),
+        permission_id=permission_id,
+        group_id__in={role.group_id for role in capable},
+        **one_grant,
     )
-    return Q(pk__in=shares.values(spec.target_field), **{spec.marking_field: TLP.AMBER})
+    named_grants = spec.user_grants.objects.filter(
+        user_id=user.pk, permission_id=permission_id, **one_grant
+    )
+    condition = Q(
+        pk__in=group_grants.values("content_object_id"), **{f"{marking}__in": AGENCY_GRANTED}
+    ) | Q(pk__in=named_grants.values("content_object_id"))
+    if access == Access.VIEW:
+        organisation_shares = _counting(
+            spec.share_model.objects.filter(
+                agency_id__in={pk for role in capable for pk in role.organisation_ids},
+                whole_agency=True,
+                **one_share,
+            )
+        )
+        condition |= Q(**{f"{marking}__in": COMMUNITY}) | Q(
+            pk__in=organisation_shares.values(spec.target_field), **{marking: TLP.AMBER}
+        )
+    return condition
 
 
 def _is_principal(user) -> bool:
@@ -134,26 +199,28 @@ def _is_principal(user) -> bool:
 
 
 def visible(user, queryset: QuerySet, perm: str = "view") -> QuerySet:
-    """The part of `queryset` the user may `perm`, as one SQL statement."""
+    """The part of `queryset` the user may `perm`: the user's roles, then one statement."""
     if not _is_principal(user):
         return queryset.none()
-    return queryset.filter(_admits(user, queryset.model, perm))
+    spec = shareable(queryset.model)
+    return queryset.filter(_admits(spec, user, held_roles(user), perm))
 
 
 def can(user, perm: str, obj: Model) -> bool:
-    """Whether the user may `perm` this object: one query."""
-    model = type(obj)
-    return visible(user, model._default_manager.filter(pk=obj.pk), perm).exists()
+    """Whether the user may `perm` this object: two small queries."""
+    return perm in permissions_on(user, obj, perms=(perm,))
 
 
-def permissions_on(user, obj: Model) -> frozenset[str]:
-    """Everything the user may do to this object, in one query (for pages and the API)."""
+def permissions_on(user, obj: Model, perms=PERMS) -> frozenset[str]:
+    """What the user may do to this object (of `perms`): two small queries."""
     if not _is_principal(user):
         return frozenset()
     model = type(obj)
+    spec = shareable(model)
+    roles = held_roles(user)
     flags = {
-        access.label: ExpressionWrapper(_admits(user, model, access.label), BooleanField())
-        for access in Access
+        perm: ExpressionWrapper(_admits(spec, user, roles, perm, only_pk=obj.pk), BooleanField())
+        for perm in perms
     }
     found = model._default_manager.filter(pk=obj.pk).annotate(**flags).values(*flags).first()
     return frozenset(name for name, allowed in (found or {}).items() if allowed)
