@@ -54,14 +54,19 @@ class IncidentViewSet(mixins.ListModelMixin, SharedObjectViewSet):
     }
 
     def base_queryset(self):
-        return Incident.objects.select_related("lead_agency", "created_by", "updated_by")
+        incidents = Incident.objects.select_related("lead_agency", "created_by", "updated_by")
+        if self.action != "list":
+            incidents = incidents.prefetch_related("status_changes__changed_by")
+        return incidents
 
     def _detail(self, incident, status_code=status.HTTP_200_OK):
-        fresh = (
-            self.get_queryset().prefetch_related("status_changes__changed_by").get(pk=incident.pk)
-        )
+        """The incident as it is now, with what the caller may do to it now."""
+        fresh = self.get_queryset().get(pk=incident.pk)
         permissions = policy.permissions_on(self.request.user, fresh)
-        body = IncidentDetailSerializer(fresh, context={"permissions": permissions}).data
+        return self._render(fresh, permissions, status_code)
+
+    def _render(self, incident, permissions, status_code=status.HTTP_200_OK):
+        body = IncidentDetailSerializer(incident, context={"permissions": permissions}).data
         return Response(body, status=status_code)
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentDetailSerializer})
@@ -77,7 +82,7 @@ class IncidentViewSet(mixins.ListModelMixin, SharedObjectViewSet):
     def retrieve(self, request, id=None):
         incident = self.get_object()
         verbs.record_view(incident, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"))
-        return self._detail(incident)
+        return self._render(incident, self.permissions)
 
     @extend_schema(
         parameters=[ID_PARAMETER],
