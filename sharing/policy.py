@@ -29,7 +29,6 @@ from django.db.models import (
     Model,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.http import Http404
 
@@ -129,16 +128,26 @@ def held_roles(user) -> list[HeldRole]:
     ]
 
 
-def _permission_id(spec: Shareable, access: Access) -> Subquery:
-    """The permission's id as a scalar subquery: PostgreSQL runs it once (an InitPlan) and
-    estimates the grant tables by it well, where a join by codename misleads the planner."""
-    return Subquery(
-        Permission.objects.filter(
-            content_type__app_label=spec.model._meta.app_label,
-            content_type__model=spec.model._meta.model_name,
-            codename=spec.codename(access),
-        ).values("id")[:1]
-    )
+_permission_ids: dict[tuple[str, str, str], int] = {}
+
+
+def _permission_id(spec: Shareable, access: Access) -> int:
+    """The permission's id, looked up once per process.
+
+    A plain number lets PostgreSQL estimate the grant tables well and scan in parallel
+    (a join by codename, or a scalar subquery, prevents one or the other). The cache is
+    emptied whenever migrations run (`forget_permission_ids`), since ids can change then.
+    """
+    key = (spec.model._meta.app_label, spec.model._meta.model_name, spec.codename(access))
+    if key not in _permission_ids:
+        _permission_ids[key] = Permission.objects.get(
+            content_type__app_label=key[0], content_type__model=key[1], codename=key[2]
+        ).pk
+    return _permission_ids[key]
+
+
+def forget_permission_ids(**kwargs) -> None:
+    _permission_ids.clear()
 
 
 def _counting(shares: QuerySet) -> QuerySet:
@@ -177,21 +186,26 @@ def _admits(spec: Shareable, user, roles: list[HeldRole], perm: str, *, only_pk=
     named_grants = spec.user_grants.objects.filter(
         user_id=user.pk, permission_id=permission_id, **one_grant
     )
-    condition = Q(
-        pk__in=group_grants.values("content_object_id"), **{f"{marking}__in": AGENCY_GRANTED}
-    ) | Q(pk__in=named_grants.values("content_object_id"))
-    if access == Access.VIEW:
-        organisation_shares = _counting(
-            spec.share_model.objects.filter(
-                agency_id__in={pk for role in capable for pk in role.organisation_ids},
-                whole_agency=True,
-                **one_share,
-            )
+    # Cheap marking tests come first: PostgreSQL evaluates them in the order written, so
+    # most rows never reach a hash probe.
+    direct = Q(**{f"{marking}__in": AGENCY_GRANTED}) & Q(
+        pk__in=group_grants.values("content_object_id")
+    )
+    named = Q(pk__in=named_grants.values("content_object_id"))
+    if access != Access.VIEW:
+        return direct | named
+    organisation_shares = _counting(
+        spec.share_model.objects.filter(
+            agency_id__in={pk for role in capable for pk in role.organisation_ids},
+            whole_agency=True,
+            **one_share,
         )
-        condition |= Q(**{f"{marking}__in": COMMUNITY}) | Q(
-            pk__in=organisation_shares.values(spec.target_field), **{marking: TLP.AMBER}
-        )
-    return condition
+    )
+    community = Q(**{f"{marking}__in": COMMUNITY})
+    organisation = Q(**{marking: TLP.AMBER}) & Q(
+        pk__in=organisation_shares.values(spec.target_field)
+    )
+    return community | direct | organisation | named
 
 
 def _is_principal(user) -> bool:

@@ -29,11 +29,13 @@ def _numbers(name: str, text: str, count: int) -> list[float]:
 
 
 class IncidentFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=IncidentStatus.choices)
+    # distinct=False: these columns never join, and DISTINCT over every column would sort
+    # the whole visible set on disk.
+    status = django_filters.MultipleChoiceFilter(choices=IncidentStatus.choices, distinct=False)
     type = django_filters.MultipleChoiceFilter(
-        field_name="incident_type", choices=IncidentType.choices
+        field_name="incident_type", choices=IncidentType.choices, distinct=False
     )
-    tlp = django_filters.MultipleChoiceFilter(choices=TLP.choices)
+    tlp = django_filters.MultipleChoiceFilter(choices=TLP.choices, distinct=False)
     severity_min = django_filters.NumberFilter(field_name="severity", lookup_expr="gte")
     severity_max = django_filters.NumberFilter(field_name="severity", lookup_expr="lte")
     agency = django_filters.CharFilter(field_name="lead_agency__slug", label="Lead agency slug")
