@@ -219,3 +219,15 @@ def test_listing_costs_the_same_whatever_the_page_size(api_as, duty, django_asse
         assert len(client.get(INCIDENTS, {"page_size": 3}).json()["results"]) == 3
     with django_assert_max_num_queries(5):
         assert len(client.get(INCIDENTS, {"page_size": 12}).json()["results"]) == 12
+
+
+def test_a_detail_view_costs_a_fixed_number_of_queries(api_as, duty, django_assert_max_num_queries):
+    incident = open_incident(duty, tlp="GREEN")
+    client = api_as(duty)
+    for reason in ("go", "hold"):
+        client.post(
+            f"{INCIDENTS}{incident.public_id}/status/", {"status": "active", "reason": reason}
+        )
+    with django_assert_max_num_queries(8):
+        response = client.get(f"{INCIDENTS}{incident.public_id}/")
+    assert len(response.json()["status_history"]) == 2
