@@ -105,19 +105,28 @@ def record(
 
 
 @dataclass(frozen=True)
-class ChainBreak:
-    record_id: int
-    reason: str
+class ChainReport:
+    """The outcome of walking the chain: how far it went and where (if anywhere) it broke."""
+
+    checked: int
+    broken_record: int | None = None
+    reason: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_record is None
 
 
-def verify_chain(records: Iterator[AuditRecord] | None = None) -> ChainBreak | None:
-    """Walk the chain in order; the first record whose link or content does not verify."""
+def verify_chain(records: Iterator[AuditRecord] | None = None) -> ChainReport:
+    """Walk the chain in order, stopping at the first record that does not verify."""
     records = records or AuditRecord.objects.order_by("id").iterator(chunk_size=2000)
     expected_prev = GENESIS
+    checked = 0
     for entry in records:
+        checked += 1
         if entry.prev_hash != expected_prev:
-            return ChainBreak(entry.pk, "its link to the previous record is broken")
+            return ChainReport(checked, entry.pk, "its link to the previous record is broken")
         if chain_hash(entry.prev_hash, entry) != entry.hash:
-            return ChainBreak(entry.pk, "its content does not match its hash")
+            return ChainReport(checked, entry.pk, "its content does not match its hash")
         expected_prev = entry.hash
-    return None
+    return ChainReport(checked)

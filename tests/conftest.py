@@ -188,6 +188,12 @@ def duty(agency):
 
 
 @pytest.fixture
+def fire_analyst(other_agency):
+    """Esterly Fire's analyst: sees Harbor Police's incidents only where sharing allows."""
+    return member_of(other_agency, "analyst", username="esterly-fire.analyst")
+
+
+@pytest.fixture
 def northgate(db):
     """Northgate EMS: a third agency, outside whatever Harbor and Esterly agree."""
     return AgencyFactory(name="Northgate EMS", slug="northgate-ems", kind="ems")

@@ -4,19 +4,9 @@ import pytest
 
 from incidents.models import Incident
 from sharing.models import AuditRecord
-from tests.factories import POINT, agreement_between, issue_client, member_of, open_incident
+from tests.factories import POINT, agreement_between, issue_client, open_incident
 
 INCIDENTS = "/api/v1/incidents/"
-
-
-@pytest.fixture
-def duty(agency):
-    return member_of(agency, "duty_officer", username="harbor-police.duty_officer")
-
-
-@pytest.fixture
-def fire_analyst(other_agency):
-    return member_of(other_agency, "analyst", username="esterly-fire.analyst")
 
 
 def new_incident(**fields):

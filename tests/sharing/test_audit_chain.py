@@ -42,7 +42,7 @@ def test_each_record_is_chained_to_the_one_before():
 def test_an_intact_chain_verifies_and_the_command_says_so():
     write(3)
 
-    assert audit.verify_chain() is None
+    assert audit.verify_chain().intact
     assert verify_audit() == "Audit chain intact: 3 records.\n"
 
 
@@ -56,7 +56,7 @@ def test_a_record_from_an_ipv6_address_verifies_as_it_was_written():
     audit.record(AuditAction.LOGIN, actor_label="night-shift", ip_address="2001:DB8:0:0:0:0:0:1")
 
     assert AuditRecord.objects.get().ip_address == "2001:db8::1"
-    assert audit.verify_chain() is None
+    assert audit.verify_chain().intact
 
 
 @pytest.mark.postgres
@@ -87,8 +87,8 @@ def test_a_record_altered_behind_the_triggers_back_is_found(tamper_audit):
 
     tamper_audit("UPDATE sharing_auditrecord SET target_label = 'x' WHERE id = %s", [second.pk])
 
-    assert audit.verify_chain() == audit.ChainBreak(
-        second.pk, "its content does not match its hash"
+    assert audit.verify_chain() == audit.ChainReport(
+        2, second.pk, "its content does not match its hash"
     )
     with pytest.raises(CommandError) as error:
         verify_audit()
@@ -103,8 +103,8 @@ def test_a_record_deleted_from_the_middle_is_found(tamper_audit):
 
     tamper_audit("DELETE FROM sharing_auditrecord WHERE id = %s", [second.pk])
 
-    assert audit.verify_chain() == audit.ChainBreak(
-        third.pk, "its link to the previous record is broken"
+    assert audit.verify_chain() == audit.ChainReport(
+        2, third.pk, "its link to the previous record is broken"
     )
     with pytest.raises(CommandError, match=f"record #{third.pk}: its link"):
         verify_audit()
@@ -135,5 +135,5 @@ def test_concurrent_writers_still_form_one_unbroken_chain():
 
     assert failures == []
     assert AuditRecord.objects.count() == 40
-    assert audit.verify_chain() is None
+    assert audit.verify_chain().intact
     assert verify_audit() == "Audit chain intact: 40 records.\n"

@@ -18,16 +18,6 @@ from tests.factories import AgencyFactory, agreement_between, issue_client, memb
 
 
 @pytest.fixture
-def duty(agency):
-    return member_of(agency, "duty_officer", username="harbor-police.duty_officer")
-
-
-@pytest.fixture
-def fire_analyst(other_agency):
-    return member_of(other_agency, "analyst", username="esterly-fire.analyst")
-
-
-@pytest.fixture
 def fire_duty(other_agency):
     return member_of(other_agency, "duty_officer", username="esterly-fire.duty_officer")
 
