@@ -5,13 +5,15 @@ from django.db import models
 
 
 class AgencyErrorCode(models.TextChoices):
+    AGENCY_EXISTS = "agency_exists"
     HIERARCHY_CYCLE = "hierarchy_cycle"
+    INVALID = "invalid"
+    INVALID_CHOICE = "invalid_choice"
+    JURISDICTION_EXISTS = "jurisdiction_exists"
     ROLE_EXISTS = "role_exists"
     ROLE_IN_USE = "role_in_use"
     ROLE_BUILTIN = "role_builtin"
     ROLE_OTHER_AGENCY = "role_other_agency"
-    UNKNOWN_ROLE = "unknown_role"
-    UNKNOWN_USER = "unknown_user"
     UNKNOWN_CAPABILITY = "unknown_capability"
     MEMBERSHIP_EXISTS = "membership_exists"
     LAST_ADMINISTRATOR = "last_administrator"

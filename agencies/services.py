@@ -50,13 +50,13 @@ AGENCY_CONTACT_FIELDS = ("email", "phone", "website", "address")
 def _check_fields(given, allowed, what: str) -> None:
     unknown = set(given) - set(allowed)
     if unknown:
-        raise Invalid("invalid", f"Not a {what}: {', '.join(sorted(unknown))}.")
+        raise Invalid(Code.INVALID, f"Not a {what}: {', '.join(sorted(unknown))}.")
 
 
 def _check_choice(value: str, choices, field: str) -> None:
     if value not in choices.values:
         raise Invalid(
-            "invalid_choice",
+            Code.INVALID_CHOICE,
             f"{value!r} is not a valid {field}; choose from {', '.join(choices.values)}.",
             field=field,
         )
@@ -73,7 +73,7 @@ def register_agency(
     _check_fields(contact, AGENCY_CONTACT_FIELDS, "contact field")
     _check_choice(kind, AgencyKind, "kind")
     if Agency.objects.filter(slug=slug).exists() or Agency.objects.filter(name=name).exists():
-        raise Conflict("agency_exists", f"An agency named {name!r} or {slug!r} already exists.")
+        raise Conflict(Code.AGENCY_EXISTS, f"An agency named {name!r} or {slug!r} already exists.")
     agency = Agency.objects.create(name=name, slug=slug, kind=kind, parent=parent, **contact)
     agency.tree_path = f"{parent.tree_path if parent else '/'}{agency.pk}/"
     agency.save(update_fields=["tree_path"])
@@ -184,7 +184,7 @@ def define_jurisdiction(*, name: str, slug: str, level: str, boundary: dict, cod
     _check_choice(level, JurisdictionLevel, "level")
     if Jurisdiction.objects.filter(slug=slug).exists():
         raise Conflict(
-            "jurisdiction_exists", f"A jurisdiction {slug!r} already exists.", field="slug"
+            Code.JURISDICTION_EXISTS, f"A jurisdiction {slug!r} already exists.", field="slug"
         )
     jurisdiction = Jurisdiction(name=name, slug=slug, level=level, code=code)
     _apply_boundary(jurisdiction, boundary)
@@ -275,7 +275,7 @@ def _clean_capabilities(capabilities: Iterable[str]) -> frozenset[str]:
 def _role_slug(name: str) -> str:
     slug = slugify(name).replace("-", "_")
     if not slug:
-        raise Invalid("invalid", "A role name needs at least one letter or digit.", field="name")
+        raise Invalid(Code.INVALID, "A role name needs at least one letter or digit.", field="name")
     return slug
 
 

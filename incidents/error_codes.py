@@ -4,6 +4,7 @@ from django.db import models
 
 
 class IncidentErrorCode(models.TextChoices):
+    INVALID = "invalid"
     INVALID_TRANSITION = "invalid_transition"
     LEAD_AGENCY_REQUIRED = "lead_agency_required"
     NOT_A_MEMBER = "not_a_member"

@@ -12,7 +12,6 @@ class SharingErrorCode(models.TextChoices):
     GRANT_NOT_FOUND = "grant_not_found"
     INVALID_MARKING = "invalid_marking"
     INVALID_PERIOD = "invalid_period"
-    LOWERING_NEEDS_SHARE = "lowering_needs_share"
     NOT_A_PARTY = "not_a_party"
     NOT_AWAITING_ACCEPTANCE = "not_awaiting_acceptance"
     NOT_PERMITTED = "not_permitted"

@@ -11,7 +11,7 @@ from django.db.models import Model
 
 from agencies.models import Agency, Role
 from sharing.access import Access, up_to
-from sharing.policy import Shareable, registered, shareable, spec_for_share
+from sharing.policy import Shareable, registered, shareable
 
 
 def _permissions(spec: Shareable) -> dict[Access, Permission]:
@@ -71,15 +71,6 @@ def grant_agency(
 def _roles_of(share):
     roles = share.agency.roles.all()
     return roles if share.whole_agency else roles.filter(slug__in=share.role_slugs)
-
-
-def change_agency_level(share, level: Access) -> None:
-    """Re-grant a share at another level (e.g. view to contribute)."""
-    spec = spec_for_share(share)
-    spec.group_grants.objects.filter(share=share).delete()
-    share.level = level
-    share.save(update_fields=["level"])
-    _write_group_grants(spec, share, _roles_of(share))
 
 
 def revoke_agency(share) -> None:

@@ -35,6 +35,7 @@ from django.http import Http404
 from agencies.models import Role
 from coordination.errors import Forbidden
 from sharing.access import PERMS, Access
+from sharing.error_codes import SharingErrorCode
 from sharing.markings import AGENCY_GRANTED, COMMUNITY, TLP
 from sharing.models import SharingAgreement
 
@@ -68,13 +69,6 @@ def register(shareable: Shareable) -> None:
 
 def registered() -> list[Shareable]:
     return list(_registry.values())
-
-
-def spec_for_share(share: Model) -> Shareable:
-    for spec in _registry.values():
-        if isinstance(share, spec.share_model):
-            return spec
-    raise LookupError(f"{type(share).__name__} is not a registered share model")
 
 
 def shareable(model: type[Model]) -> Shareable:
@@ -240,14 +234,6 @@ def permissions_on(user, obj: Model, perms=PERMS) -> frozenset[str]:
     return frozenset(name for name, allowed in (found or {}).items() if allowed)
 
 
-def get_visible_or_404(user, queryset: QuerySet, perm: str = "view", **lookup) -> Model:
-    """The object if the user may `perm` it; otherwise 404, as if it did not exist."""
-    found = visible(user, queryset, perm).filter(**lookup).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def require(user, perm: str, obj: Model, permissions: frozenset[str] | None = None) -> None:
     """404 if the user may not even see the object, 403 if they may see but not `perm` it."""
     permissions = permissions_on(user, obj) if permissions is None else permissions
@@ -255,5 +241,6 @@ def require(user, perm: str, obj: Model, permissions: frozenset[str] | None = No
         raise Http404
     if perm not in permissions:
         raise Forbidden(
-            "not_permitted", f"You may see this {type(obj)._meta.verbose_name} but not {perm} it."
+            SharingErrorCode.NOT_PERMITTED,
+            f"You may see this {type(obj)._meta.verbose_name} but not {perm} it.",
         )

@@ -4,7 +4,14 @@ from rest_framework import serializers
 
 from agencies.models import Agency
 from coordination.api import StrictSerializerMixin
-from incidents.models import Incident, IncidentShare, IncidentStatus, IncidentType, StatusChange
+from incidents.models import (
+    TRANSITIONS,
+    Incident,
+    IncidentShare,
+    IncidentStatus,
+    IncidentType,
+    StatusChange,
+)
 from sharing.access import PERMS, Access
 from sharing.markings import TLP
 
@@ -77,8 +84,6 @@ class IncidentDetailSerializer(IncidentSerializer):
         return [perm for perm in PERMS if perm in self.context["permissions"]]
 
     def get_allowed_statuses(self, incident) -> list[str]:
-        from incidents.models import TRANSITIONS
-
         if "command" not in self.context["permissions"]:
             return []
         return sorted(TRANSITIONS[incident.status])

@@ -25,6 +25,7 @@ from incidents.services import incidents as verbs
 from incidents.services import sharing as sharing_verbs
 from sharing import grants, policy
 from sharing.access import Access
+from sharing.error_codes import SharingErrorCode
 
 User = get_user_model()
 
@@ -189,4 +190,4 @@ class IncidentViewSet(mixins.ListModelMixin, SharedObjectViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _no_such_grant(self):
-        raise NotFound("grant_not_found", "There is no such share on this incident.")
+        raise NotFound(SharingErrorCode.GRANT_NOT_FOUND, "There is no such share on this incident.")

@@ -170,7 +170,7 @@ def update_incident(incident: Incident, *, actor, **changes) -> Incident:
     """Edit an incident (command); a marking change goes through `change_marking`."""
     unknown = set(changes) - set(EDITABLE_FIELDS) - {"tlp"}
     if unknown:
-        raise Invalid("invalid", f"Not an editable field: {', '.join(sorted(unknown))}.")
+        raise Invalid(Code.INVALID, f"Not an editable field: {', '.join(sorted(unknown))}.")
     incident = _locked(incident)
     permissions = policy.permissions_on(actor, incident)
     if set(changes) - {"tlp"}:
