@@ -43,3 +43,21 @@ class Conflict(ServiceError):
     """The action collides with the current state, e.g. a duplicate or a role in use (409)."""
 
     status = 409
+
+
+class PreconditionFailed(ServiceError):
+    """The client's If-Match names a version that is no longer current (412)."""
+
+    status = 412
+
+
+class PreconditionRequired(ServiceError):
+    """An update came without If-Match from a client that must send one (428)."""
+
+    status = 428
+
+
+class Unprocessable(ServiceError):
+    """The request is well-formed but cannot be honoured as sent (422)."""
+
+    status = 422

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "pgtrigger",
+    "coordination",
     "agencies",
     "sharing",
     "incidents",
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "coordination.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "coordination.urls"

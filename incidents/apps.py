@@ -7,15 +7,28 @@ class IncidentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from incidents.models import Incident, IncidentGroupGrant, IncidentShare, IncidentUserGrant
-        from sharing.policy import Shareable, register
+        from incidents import models
+        from sharing.policy import Child, Shareable, register, register_child
 
         register(
             Shareable(
-                model=Incident,
-                share_model=IncidentShare,
-                group_grants=IncidentGroupGrant,
-                user_grants=IncidentUserGrant,
+                model=models.Incident,
+                share_model=models.IncidentShare,
+                group_grants=models.IncidentGroupGrant,
+                user_grants=models.IncidentUserGrant,
                 target_field="incident",
             )
         )
+        # Everything under an incident is open exactly where the incident is; timeline
+        # entries and situation reports carry a marking of their own that may narrow it.
+        for model in (
+            models.Participant,
+            models.OperationalPeriod,
+            models.Task,
+            models.ResourceRequest,
+        ):
+            register_child(Child(model, models.Incident, "incident"))
+        register_child(Child(models.TimelineEntry, models.Incident, "incident", "tlp"))
+        register_child(Child(models.SituationReport, models.Incident, "incident", "tlp"))
+        register_child(Child(models.Position, models.Incident, "period__incident"))
+        register_child(Child(models.Objective, models.Incident, "period__incident"))

@@ -52,7 +52,8 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_LOCK_KEY])
 
 
-def _label_of(user) -> str:
+def label_of(user) -> str:
+    """How a person or API client is named in records that must outlive them."""
     if user is None:
         return ""
     client = getattr(user, "api_client", None)
@@ -88,7 +89,7 @@ def record(
         at=timezone.now(),
         action=action,
         actor=actor if actor is not None and actor.pk else None,
-        actor_label=actor_label if actor_label is not None else _label_of(actor),
+        actor_label=actor_label if actor_label is not None else label_of(actor),
         agency=agency,
         other_agency=other_agency,
         target_type=target._meta.label_lower if target is not None else "",

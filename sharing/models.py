@@ -71,6 +71,11 @@ class SharingAgreement(models.Model):
         choices=[(s.value, s.label) for s in AgreementStatus if s != AgreementStatus.EXPIRED],
         default=AgreementStatus.DRAFT,
     )
+    auto_join = models.BooleanField(
+        default=False,
+        help_text="A party responsible for the place of a covered incident joins it at once "
+        "(as an assisting agency), instead of only being proposed",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -231,3 +236,32 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} by {self.actor_label}"
+
+
+class Event(models.Model):
+    """One change, written in the transaction that made it (the transactional outbox).
+
+    Its id is the sequence number live clients resume from. `target_*` names the shared
+    object it concerns and `tlp` the marking it carries, so whoever delivers it can ask
+    the policy who may receive it; `agencies` are agencies it is addressed to beyond
+    those (e.g. an agency proposed as a participant). Delivery (live updates, alerts,
+    webhooks) reads committed rows; nothing here sends anything.
+    """
+
+    kind = models.CharField(max_length=64, db_index=True)
+    target_type = models.CharField(max_length=64)
+    target_id = models.CharField(max_length=64)
+    tlp = models.CharField(max_length=16, choices=TLP.choices)
+    agencies = models.ManyToManyField("agencies.Agency", blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["target_type", "target_id", "id"], name="event_target")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.target_type}:{self.target_id}"

@@ -17,6 +17,11 @@ once), and one of these holds:
 - named: a guardian grant of `perm` to the user personally (the only way into RED);
 - community: `perm` is view and the marking is CLEAR or GREEN.
 
+Objects under a shared object (an incident's timeline, tasks, reports) are registered as
+its children (`register_child`): they are open exactly where their parent is, and a
+child with a marking of its own is judged under the stricter of the two markings, so a
+RED entry on an AMBER incident reaches only the incident's named people.
+
 Reading the principal's roles is one small query; the decision is then one statement.
 """
 
@@ -36,7 +41,7 @@ from agencies.models import Role
 from coordination.errors import Forbidden
 from sharing.access import PERMS, Access
 from sharing.error_codes import SharingErrorCode
-from sharing.markings import AGENCY_GRANTED, COMMUNITY, TLP
+from sharing.markings import AGENCY_GRANTED, COMMUNITY, RANK, TLP
 from sharing.models import SharingAgreement
 
 
@@ -60,11 +65,31 @@ class Shareable:
         return f"{access.label}_{self.model._meta.model_name}"
 
 
+@dataclass(frozen=True)
+class Child:
+    """A model whose rows live under a shareable parent, reached by `parent_field` (a
+    field or a path, e.g. "period__incident").
+
+    `marking_field`, when set, is the child's own marking, which may only narrow.
+    """
+
+    model: type[Model]
+    parent: type[Model]
+    parent_field: str
+    marking_field: str | None = None
+
+
 _registry: dict[type[Model], Shareable] = {}
+_children: dict[type[Model], Child] = {}
 
 
 def register(shareable: Shareable) -> None:
     _registry[shareable.model] = shareable
+
+
+def register_child(child: Child) -> None:
+    shareable(child.parent)
+    _children[child.model] = child
 
 
 def registered() -> list[Shareable]:
@@ -76,6 +101,53 @@ def shareable(model: type[Model]) -> Shareable:
         return _registry[model]
     except KeyError:
         raise LookupError(f"{model.__name__} is not registered with sharing.policy") from None
+
+
+@dataclass(frozen=True)
+class _Target:
+    """How a queried model reaches the shared object: its key and the markings to test."""
+
+    spec: Shareable
+    key: str  # "pk" for the shared object itself, "incident_id" for a child
+    markings: tuple[str, ...]  # every marking that must admit the reader
+
+    def parent_pk(self, obj: Model):
+        if self.key == "pk":
+            return obj.pk
+        for attribute in self.key.split("__"):
+            obj = getattr(obj, attribute)
+        return obj
+
+
+def _target(model: type[Model]) -> _Target:
+    if model in _children:
+        child = _children[model]
+        spec = shareable(child.parent)
+        markings = (f"{child.parent_field}__{spec.marking_field}",)
+        if child.marking_field:
+            markings += (child.marking_field,)
+        return _Target(spec, f"{child.parent_field}_id", markings)
+    spec = shareable(model)
+    return _Target(spec, "pk", (spec.marking_field,))
+
+
+def _marked_within(markings: tuple[str, ...], allowed: frozenset[str]) -> Q:
+    """Every marking lies in `allowed` (a set closed downwards, so: the strictest does)."""
+    condition = Q()
+    for field in markings:
+        condition &= Q(**{f"{field}__in": allowed})
+    return condition
+
+
+def _marked_exactly(markings: tuple[str, ...], marking: str) -> Q:
+    """The strictest of the markings is `marking`."""
+    if len(markings) == 1:
+        return Q(**{markings[0]: marking})
+    at_most = frozenset(m for m in TLP if RANK[m] <= RANK[TLP(marking)])
+    any_equal = Q()
+    for field in markings:
+        any_equal |= Q(**{field: marking})
+    return _marked_within(markings, at_most) & any_equal
 
 
 def capable_roles(user, access: Access):
@@ -150,18 +222,18 @@ def _counting(shares: QuerySet) -> QuerySet:
     return shares.filter(Q(agreement_id__isnull=True) | Q(agreement_id__in=in_force))
 
 
-def _admits(spec: Shareable, user, roles: list[HeldRole], perm: str, *, only_pk=None) -> Q:
+def _admits(target: _Target, user, roles: list[HeldRole], perm: str, *, only_pk=None) -> Q:
     """The SQL condition under which a principal holding `roles` may `perm` an object.
 
     Each part is an uncorrelated `IN (subquery)` keyed by the principal's own few groups
     and agencies, so PostgreSQL builds each set once through the indexes and probes it
-    per row. Asked about one object (`only_pk`), every set is cut to that object first.
+    per row. Asked about one shared object (`only_pk`), every set is cut to it first.
     """
     access = Access.named(perm)
     capable = [role for role in roles if access.capability in role.capabilities]
     if not capable:
         return Q(pk__isnull=True)  # always false, and valid SQL in an annotation too
-    marking = spec.marking_field
+    spec, key, markings = target.spec, target.key, target.markings
     permission_id = _permission_id(spec, access)
     one_grant = {} if only_pk is None else {"content_object_id": only_pk}
     one_share = {} if only_pk is None else {f"{spec.target_field}_id": only_pk}
@@ -182,10 +254,10 @@ def _admits(spec: Shareable, user, roles: list[HeldRole], perm: str, *, only_pk=
     )
     # Cheap marking tests come first: PostgreSQL evaluates them in the order written, so
     # most rows never reach a hash probe.
-    direct = Q(**{f"{marking}__in": AGENCY_GRANTED}) & Q(
-        pk__in=group_grants.values("content_object_id")
+    direct = _marked_within(markings, AGENCY_GRANTED) & Q(
+        **{f"{key}__in": group_grants.values("content_object_id")}
     )
-    named = Q(pk__in=named_grants.values("content_object_id"))
+    named = Q(**{f"{key}__in": named_grants.values("content_object_id")})
     if access != Access.VIEW:
         return direct | named
     organisation_shares = _counting(
@@ -195,9 +267,9 @@ def _admits(spec: Shareable, user, roles: list[HeldRole], perm: str, *, only_pk=
             **one_share,
         )
     )
-    community = Q(**{f"{marking}__in": COMMUNITY})
-    organisation = Q(**{marking: TLP.AMBER}) & Q(
-        pk__in=organisation_shares.values(spec.target_field)
+    community = _marked_within(markings, COMMUNITY)
+    organisation = _marked_exactly(markings, TLP.AMBER) & Q(
+        **{f"{key}__in": organisation_shares.values(spec.target_field)}
     )
     return community | direct | organisation | named
 
@@ -210,8 +282,8 @@ def visible(user, queryset: QuerySet, perm: str = "view") -> QuerySet:
     """The part of `queryset` the user may `perm`: the user's roles, then one statement."""
     if not _is_principal(user):
         return queryset.none()
-    spec = shareable(queryset.model)
-    return queryset.filter(_admits(spec, user, held_roles(user), perm))
+    target = _target(queryset.model)
+    return queryset.filter(_admits(target, user, held_roles(user), perm))
 
 
 def can(user, perm: str, obj: Model) -> bool:
@@ -224,10 +296,11 @@ def permissions_on(user, obj: Model, perms=PERMS) -> frozenset[str]:
     if not _is_principal(user):
         return frozenset()
     model = type(obj)
-    spec = shareable(model)
+    target = _target(model)
     roles = held_roles(user)
+    only_pk = target.parent_pk(obj)
     flags = {
-        perm: ExpressionWrapper(_admits(spec, user, roles, perm, only_pk=obj.pk), BooleanField())
+        perm: ExpressionWrapper(_admits(target, user, roles, perm, only_pk=only_pk), BooleanField())
         for perm in perms
     }
     found = model._default_manager.filter(pk=obj.pk).annotate(**flags).values(*flags).first()

@@ -32,9 +32,9 @@ def pytest_configure(config):
         raise pytest.UsageError(
             "CI=true but DATABASE_URL/REDIS_URL do not point at PostgreSQL and Redis"
         )
-    # Each xdist worker gets its own Redis key space, so parallel tests never meet.
+    # Each test process gets its own Redis key space, so parallel tests never meet.
     if redis_configured():
-        prefix = f"concord-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+        prefix = f"concord-test-{os.getpid()}"
         settings.CACHES["default"]["KEY_PREFIX"] = f"{prefix}:cache"
         settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"{prefix}:asgi"
 

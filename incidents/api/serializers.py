@@ -58,6 +58,7 @@ class IncidentSerializer(serializers.ModelSerializer):
             "updated_by",
             "created_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 

@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from coordination.concurrency import etag, expected_version
 from coordination.errors import NotFound
 from incidents.api.base import SharedObjectViewSet
 from incidents.api.filters import IncidentFilter
@@ -68,7 +69,7 @@ class IncidentViewSet(mixins.ListModelMixin, SharedObjectViewSet):
 
     def _render(self, incident, permissions, status_code=status.HTTP_200_OK):
         body = IncidentDetailSerializer(incident, context={"permissions": permissions}).data
-        return Response(body, status=status_code)
+        return Response(body, status=status_code, headers={"ETag": etag(incident.version)})
 
     @extend_schema(request=IncidentCreateSerializer, responses={201: IncidentDetailSerializer})
     def create(self, request):
@@ -92,12 +93,13 @@ class IncidentViewSet(mixins.ListModelMixin, SharedObjectViewSet):
     )
     def partial_update(self, request, id=None):
         incident = self.get_object()
+        version = expected_version(request)
         serializer = IncidentUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         if "type" in changes:
             changes["incident_type"] = changes.pop("type")
-        verbs.update_incident(incident, actor=request.user, **changes)
+        verbs.update_incident(incident, actor=request.user, expected_version=version, **changes)
         return self._detail(incident)
 
     @extend_schema(
@@ -109,6 +111,7 @@ class IncidentViewSet(mixins.ListModelMixin, SharedObjectViewSet):
     def status(self, request, id=None):
         """Move the incident along reported -> active -> contained -> closed (or reopen)."""
         incident = self.get_object()
+        version = expected_version(request)
         serializer = StatusRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         verbs.change_status(
@@ -116,6 +119,7 @@ class IncidentViewSet(mixins.ListModelMixin, SharedObjectViewSet):
             serializer.validated_data["status"],
             actor=request.user,
             reason=serializer.validated_data["reason"],
+            expected_version=version,
         )
         return self._detail(incident)
 

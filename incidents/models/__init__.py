@@ -1,5 +1,15 @@
 """Incident models, one module per aggregate."""
 
+from incidents.models.command import (
+    Objective,
+    ObjectiveStatus,
+    OperationalPeriod,
+    Participant,
+    ParticipantPart,
+    ParticipantStatus,
+    Position,
+    PositionKind,
+)
 from incidents.models.incident import (
     TRANSITIONS,
     Incident,
@@ -11,15 +21,55 @@ from incidents.models.incident import (
     ReferenceCounter,
     StatusChange,
 )
+from incidents.models.sitrep import SituationReport
+from incidents.models.timeline import AUTHORED_KINDS, EntryKind, TimelineEntry
+from incidents.models.work import (
+    COMMON_RESOURCE_KINDS,
+    OPEN_REQUEST_STATUSES,
+    OPEN_TASK_STATUSES,
+    RESOURCE_STEPS,
+    TASK_TRANSITIONS,
+    Priority,
+    RequestSide,
+    ResourceRequest,
+    ResourceRequestStep,
+    ResourceStatus,
+    Task,
+    TaskStatus,
+)
 
 __all__ = [
+    "AUTHORED_KINDS",
+    "COMMON_RESOURCE_KINDS",
+    "OPEN_REQUEST_STATUSES",
+    "OPEN_TASK_STATUSES",
+    "RESOURCE_STEPS",
+    "TASK_TRANSITIONS",
     "TRANSITIONS",
+    "EntryKind",
     "Incident",
     "IncidentGroupGrant",
     "IncidentShare",
     "IncidentStatus",
     "IncidentType",
     "IncidentUserGrant",
+    "Objective",
+    "ObjectiveStatus",
+    "OperationalPeriod",
+    "Participant",
+    "ParticipantPart",
+    "ParticipantStatus",
+    "Position",
+    "PositionKind",
+    "Priority",
     "ReferenceCounter",
+    "RequestSide",
+    "ResourceRequest",
+    "ResourceRequestStep",
+    "ResourceStatus",
+    "SituationReport",
     "StatusChange",
+    "Task",
+    "TaskStatus",
+    "TimelineEntry",
 ]

@@ -77,6 +77,9 @@ class Incident(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every change; the ETag that If-Match is checked against"
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]

@@ -12,16 +12,21 @@ from django.db import transaction
 
 from agencies.geo import parse_boundary, parse_point
 from agencies.models import Agency
+from coordination.concurrency import check_version
 from coordination.errors import Conflict, Forbidden, Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import (
     TRANSITIONS,
+    EntryKind,
     Incident,
     IncidentStatus,
     IncidentType,
+    Participant,
+    ParticipantPart,
     ReferenceCounter,
     StatusChange,
 )
+from incidents.services.journal import log_change
 from sharing import audit, grants, policy
 from sharing.access import Access
 from sharing.error_codes import SharingErrorCode
@@ -147,7 +152,16 @@ def open_incident(
     StatusChange.objects.create(
         incident=incident, to_status=IncidentStatus.REPORTED, changed_by=actor, reason="Opened"
     )
-    grants.grant_agency(incident, lead, Access.SHARE, kind=ShareKind.LEAD, granted_by=actor)
+    lead_share = grants.grant_agency(
+        incident, lead, Access.SHARE, kind=ShareKind.LEAD, granted_by=actor
+    )
+    Participant.objects.create(
+        incident=incident,
+        agency=lead,
+        part=ParticipantPart.LEAD,
+        share=lead_share,
+        added_by=actor,
+    )
     if tlp == TLP.RED:
         grants.grant_person(incident, actor, Access.SHARE)
     audit.record(
@@ -161,17 +175,26 @@ def open_incident(
     return incident
 
 
-def _locked(incident: Incident) -> Incident:
-    return Incident.objects.select_for_update().get(pk=incident.pk)
+def _locked(incident: Incident, expected_version: int | None = None) -> Incident:
+    """The incident's row, locked until commit, at the version the caller edited."""
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    check_version(locked.version, expected_version)
+    return locked
+
+
+def _bump(incident: Incident) -> None:
+    incident.version += 1
 
 
 @transaction.atomic
-def update_incident(incident: Incident, *, actor, **changes) -> Incident:
+def update_incident(
+    incident: Incident, *, actor, expected_version: int | None = None, **changes
+) -> Incident:
     """Edit an incident (command); a marking change goes through `change_marking`."""
     unknown = set(changes) - set(EDITABLE_FIELDS) - {"tlp"}
     if unknown:
         raise Invalid(Code.INVALID, f"Not an editable field: {', '.join(sorted(unknown))}.")
-    incident = _locked(incident)
+    incident = _locked(incident, expected_version)
     permissions = policy.permissions_on(actor, incident)
     if set(changes) - {"tlp"}:
         policy.require(actor, "command", incident, permissions)
@@ -184,6 +207,7 @@ def update_incident(incident: Incident, *, actor, **changes) -> Incident:
     for name, value in changes.items():
         setattr(incident, name, value)
     incident.updated_by = actor
+    _bump(incident)
     incident.save()
     if "incident_type" in changes:
         _withdraw_uncovered_shares(incident, actor=actor)
@@ -194,9 +218,11 @@ def update_incident(incident: Incident, *, actor, **changes) -> Incident:
 
 
 @transaction.atomic
-def change_marking(incident: Incident, tlp: str, *, actor) -> Incident:
+def change_marking(
+    incident: Incident, tlp: str, *, actor, expected_version: int | None = None
+) -> Incident:
     """Re-mark an incident. Raising it needs command; lowering it needs share."""
-    incident = _locked(incident)
+    incident = _locked(incident, expected_version)
     _change_marking(incident, tlp, actor=actor, permissions=policy.permissions_on(actor, incident))
     _ensure_still_visible(actor, incident)
     return incident
@@ -211,7 +237,8 @@ def _change_marking(incident: Incident, tlp: str, *, actor, permissions) -> None
     before = incident.tlp
     incident.tlp = tlp
     incident.updated_by = actor
-    incident.save(update_fields=["tlp", "updated_by", "updated_at"])
+    _bump(incident)
+    incident.save(update_fields=["tlp", "updated_by", "updated_at", "version"])
     audit.record(
         AuditAction.MARKING_CHANGED,
         actor=actor,
@@ -248,9 +275,11 @@ def _withdraw_uncovered_shares(incident: Incident, *, actor) -> None:
 
 
 @transaction.atomic
-def change_status(incident: Incident, to: str, *, actor, reason: str) -> Incident:
+def change_status(
+    incident: Incident, to: str, *, actor, reason: str, expected_version: int | None = None
+) -> Incident:
     """Move an incident along its lifecycle (command); every step says why."""
-    incident = _locked(incident)
+    incident = _locked(incident, expected_version)
     policy.require(actor, "command", incident)
     if to not in IncidentStatus.values:
         raise Invalid(Code.INVALID_TRANSITION, f"Unknown status {to!r}.", field="status")
@@ -273,13 +302,22 @@ def change_status(incident: Incident, to: str, *, actor, reason: str) -> Inciden
     before = incident.status
     incident.status = to
     incident.updated_by = actor
-    incident.save(update_fields=["status", "updated_by", "updated_at"])
+    _bump(incident)
+    incident.save(update_fields=["status", "updated_by", "updated_at", "version"])
     audit.record(
         AuditAction.STATUS_CHANGED,
         actor=actor,
         agency=incident.lead_agency,
         target=incident,
         detail={"from": before, "to": to, "reason": reason},
+    )
+    log_change(
+        incident,
+        "status_changed",
+        f"Status changed from {before} to {to}: {reason}",
+        actor=actor,
+        kind=EntryKind.STATUS_CHANGE,
+        payload={"from": before, "to": to},
     )
     return incident
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from agencies.models import Agency, Role
 from coordination.errors import Conflict, Forbidden, Invalid, NotFound
 from incidents.models import Incident, IncidentShare
+from incidents.services.journal import log_change
 from sharing import audit, grants, policy
 from sharing.access import Access
 from sharing.agreements import covering_agreement
@@ -128,6 +129,14 @@ def share_incident(
         flagged=kind == ShareKind.BREAK_GLASS,
         detail=detail,
     )
+    how = "by breaking glass" if kind == ShareKind.BREAK_GLASS else f"({kind})"
+    log_change(
+        incident,
+        "share_granted",
+        f"Shared with {agency.name} at {Access(level).label} level {how}.",
+        actor=actor,
+        payload={"agency": agency.slug, "level": Access(level).label, "kind": kind},
+    )
     return share
 
 
@@ -145,6 +154,13 @@ def revoke_share(share: IncidentShare, *, actor) -> None:
         other_agency=share.agency,
         target=incident,
         detail={"level": Access(share.level).label, "kind": share.kind},
+    )
+    log_change(
+        incident,
+        "share_revoked",
+        f"Share with {share.agency.name} revoked.",
+        actor=actor,
+        payload={"agency": share.agency.slug},
     )
     grants.revoke_agency(share)
 
@@ -198,6 +214,13 @@ def grant_person(
         flagged=kind == ShareKind.BREAK_GLASS,
         detail=detail,
     )
+    log_change(
+        incident,
+        "person_granted",
+        f"{person.get_username()} named on the incident at {Access(level).label} level.",
+        actor=actor,
+        payload={"person": person.get_username(), "level": Access(level).label},
+    )
 
 
 @transaction.atomic
@@ -213,4 +236,11 @@ def revoke_person(incident: Incident, *, actor, person) -> None:
         agency=incident.lead_agency,
         target=incident,
         detail={"person": person.get_username()},
+    )
+    log_change(
+        incident,
+        "person_revoked",
+        f"{person.get_username()}'s named grant withdrawn.",
+        actor=actor,
+        payload={"person": person.get_username()},
     )

@@ -10,6 +10,7 @@ what the answer should be can only ever agree with it).
 import pytest
 from django.db import transaction
 
+from coordination.concurrency import etag
 from coordination.api import PrincipalRateThrottle
 from tests.incidents.matrix import (
     CHILD,
@@ -133,13 +134,14 @@ def requests_of(world) -> list[tuple[str, str, str, dict | None]]:
     ]
 
 
-def send(client, method: str, path: str, data):
+def send(client, method: str, path: str, data, version: int):
     """A read as it is; a change inside a savepoint that is rolled back, so every actor
-    meets the same world (the view's own atomic blocks nest inside it)."""
+    meets the same world (the view's own atomic blocks nest inside it). Changes name the
+    version they were made against, as partner systems must."""
     if method == "get":
         return client.get(path, data)
     with transaction.atomic():
-        response = getattr(client, method)(path, data)
+        response = getattr(client, method)(path, data, HTTP_IF_MATCH=etag(version))
         transaction.set_rollback(True)
     return response
 
@@ -150,10 +152,11 @@ def listed(response, incident_id: str):
     return (200, incident_id in [row["id"] for row in response.json()["results"]])
 
 
-def observe(client, requests, incident_id: str):
+def observe(client, requests, incident_id: str, version: int):
     """Every action once: {action: what was seen}, and {action: (path, response)}."""
     responses = {
-        action: (path, send(client, method, path, data)) for action, method, path, data in requests
+        action: (path, send(client, method, path, data, version))
+        for action, method, path, data in requests
     }
     seen = {action: listed(responses[action][1], incident_id) for action in LISTINGS}
     listing = responses["list"][1]
@@ -199,7 +202,7 @@ def test_every_actor_gets_exactly_what_the_rules_allow(world, kind, unthrottled)
     for actor in actors:
         permissions = expected_permissions(actor.role, actor.relation, world.tlp, world.state)
         # When they try every action
-        seen, responses = observe(actor.client, requests, incident_id)
+        seen, responses = observe(actor.client, requests, incident_id, world.incident.version)
         # Then each answer is the one the rules give
         for action in ACTIONS:
             cells += 1

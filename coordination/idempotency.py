@@ -1,0 +1,114 @@
+"""`Idempotency-Key` for every POST under /api/: a retried request acts once.
+
+The first request with a key runs inside one transaction together with the row that
+remembers it, so the object it creates and the stored response commit together or not at
+all. A parallel retry waits on that row (PostgreSQL blocks the second insert of the same
+unique key until the first commits) and then replays the stored response. Only
+successful responses are stored: a request that failed wrote nothing, so running it again
+is safe. Keys live 24 hours per principal (the session's user, or the bearer token).
+"""
+
+import hashlib
+from datetime import timedelta
+
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+
+from coordination.api import problem_response
+from coordination.models import IdempotentRequest
+
+HEADER = "Idempotency-Key"
+KEPT_FOR = timedelta(hours=24)
+MAX_KEY_LENGTH = 255
+REPLAYED_HEADERS = ("Location", "ETag")
+
+
+def _scope(request) -> str | None:
+    """Whose keys these are: the bearer token's hash, or the signed-in user."""
+    authorization = request.headers.get("Authorization", "")
+    if authorization:
+        return "token:" + hashlib.sha256(authorization.encode()).hexdigest()[:64]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return None
+
+
+def _fingerprint(request) -> str:
+    digest = hashlib.sha256()
+    for part in (request.method.encode(), request.path.encode(), request.body):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _replay(stored: IdempotentRequest) -> HttpResponse:
+    response = HttpResponse(
+        bytes(stored.body), status=stored.status_code, content_type=stored.content_type
+    )
+    for name, value in stored.headers.items():
+        response[name] = value
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def purge_expired() -> int:
+    """Forget keys older than 24 hours; returns how many were dropped."""
+    deleted, _ = IdempotentRequest.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
+    return deleted
+
+
+class IdempotencyKeyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request.headers.get(HEADER)
+        if request.method != "POST" or key is None or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        scope = _scope(request)
+        if scope is None:
+            return self.get_response(request)
+        if not key.strip() or len(key) > MAX_KEY_LENGTH:
+            return problem_response(
+                400,
+                "invalid_idempotency_key",
+                f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.",
+                instance=request.path,
+            )
+        return self._once(request, scope, key)
+
+    def _once(self, request, scope: str, key: str):
+        fingerprint = _fingerprint(request)
+        with transaction.atomic():
+            IdempotentRequest.objects.filter(
+                scope=scope, key=key, created_at__lt=timezone.now() - KEPT_FOR
+            ).delete()
+            IdempotentRequest.objects.bulk_create(
+                [IdempotentRequest(scope=scope, key=key, fingerprint=fingerprint)],
+                ignore_conflicts=True,
+            )
+            stored = IdempotentRequest.objects.select_for_update().get(scope=scope, key=key)
+            if stored.fingerprint != fingerprint:
+                return problem_response(
+                    422,
+                    "idempotency_key_reused",
+                    f"This {HEADER} was used for a different request in the last 24 hours. "
+                    "Use a new key for a new request.",
+                    instance=request.path,
+                )
+            if stored.status_code is not None:
+                return _replay(stored)
+            response = self.get_response(request)
+            if 200 <= response.status_code < 300 and not response.streaming:
+                stored.status_code = response.status_code
+                stored.content_type = response.get("Content-Type", "")
+                stored.headers = {
+                    name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)
+                }
+                stored.body = response.content
+                stored.save(update_fields=["status_code", "content_type", "headers", "body"])
+            else:
+                transaction.set_rollback(True)
+            return response
