@@ -13,3 +13,7 @@ class IncidentErrorCode(models.TextChoices):
     INVALID_AREA = "invalid_area"
     INVALID_SEVERITY = "invalid_severity"
     INVALID_TYPE = "invalid_type"
+    INVALID_PART = "invalid_part"
+    ALREADY_PARTICIPATING = "already_participating"
+    NOT_PARTICIPATING = "not_participating"
+    LEAD_PARTICIPANT = "lead_participant"

@@ -21,3 +21,4 @@ class SharingErrorCode(models.TextChoices):
     TOO_FEW_PARTIES = "too_few_parties"
     NOT_A_PERSON = "not_a_person"
     LEAD_SHARE = "lead_share"
+    SHARE_OF_PARTICIPANT = "share_of_participant"

@@ -73,6 +73,15 @@ def _roles_of(share):
     return roles if share.whole_agency else roles.filter(slug__in=share.role_slugs)
 
 
+def change_level(share, level: Access) -> None:
+    """Raise or lower a share's level; its grants are rewritten to match."""
+    spec = next(spec for spec in registered() if isinstance(share, spec.share_model))
+    spec.group_grants.objects.filter(share=share).delete()
+    share.level = level
+    share.save(update_fields=["level"])
+    _write_group_grants(spec, share, _roles_of(share))
+
+
 def revoke_agency(share) -> None:
     """Withdraw a share; its grants go with it (they cascade from the share)."""
     share.delete()

@@ -85,6 +85,29 @@ def share_incident(
         Incident.objects.select_for_update().select_related("lead_agency").get(pk=incident.pk)
     )
     policy.require(actor, "share", incident)
+    return share_with_agency(
+        incident,
+        actor=actor,
+        agency=agency,
+        level=level,
+        roles=roles,
+        break_glass=break_glass,
+        justification=justification,
+    )
+
+
+def share_with_agency(
+    incident: Incident,
+    *,
+    actor,
+    agency: Agency,
+    level: Access = Access.VIEW,
+    roles: list[str] | None = None,
+    break_glass: bool = False,
+    justification: str = "",
+) -> IncidentShare:
+    """The share itself, for verbs that have locked the incident and checked the actor's
+    right (sharing needs `share`; bringing in a participant needs `command`)."""
     if incident.tlp == TLP.RED:
         raise Invalid(
             Code.RED_NEEDS_NAMED_PEOPLE,
@@ -145,6 +168,18 @@ def revoke_share(share: IncidentShare, *, actor) -> None:
     """Take a share back; everyone it reached loses access at once."""
     incident = Incident.objects.select_for_update().get(pk=share.incident_id)
     policy.require(actor, "share", incident)
+    if hasattr(share, "participant"):
+        raise Conflict(
+            Code.SHARE_OF_PARTICIPANT,
+            f"{share.agency.name} takes part in the incident; remove it as a participant.",
+        )
+    withdraw_share(share, actor=actor)
+
+
+def withdraw_share(share: IncidentShare, *, actor) -> None:
+    """The revocation itself, for verbs that have locked the incident and checked the
+    actor's right."""
+    incident = share.incident
     if share.kind == ShareKind.LEAD:
         raise Conflict(Code.LEAD_SHARE, "The lead agency's access cannot be revoked.")
     audit.record(

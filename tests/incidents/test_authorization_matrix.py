@@ -10,8 +10,8 @@ what the answer should be can only ever agree with it).
 import pytest
 from django.db import transaction
 
-from coordination.concurrency import etag
 from coordination.api import PrincipalRateThrottle
+from coordination.concurrency import etag
 from tests.incidents.matrix import (
     CHILD,
     EXPIRED,
