@@ -150,6 +150,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{REDIS_PREFIX}:celery:"}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
+# Installed into django-celery-beat's tables when beat starts.
+CELERY_BEAT_SCHEDULE = {
+    "purge-idempotency-keys": {
+        "task": "coordination.purge_idempotency_keys",
+        "schedule": 3600.0,
+    },
+}
 
 # Authentication: django-axes first so that lockouts apply to every login path,
 # guardian last for object permissions.
