@@ -23,6 +23,7 @@ from agencies.demo import (
     PORT_OF_CALDER_TERMINAL,
 )
 from agencies.models import Agency
+from incidents.demo_command import seed_demo_command
 from incidents.models import Incident, IncidentStatus, IncidentType
 from incidents.services import incidents as incident_services
 from incidents.services import sharing as sharing_services
@@ -721,6 +722,7 @@ def seed_demo_incidents(stdout: TextIO | None = None) -> dict[str, int]:
         created = _seed_agreements(agencies, people, counts, say)
         _seed_incidents(agencies, people, counts, say)
         _lapse(created, agencies, people, say)
+        counts |= seed_demo_command(stdout)
     return counts
 
 

@@ -62,6 +62,7 @@ def propose_agreement(
     review_due: date | None = None,
     incident_types: Iterable[str] = (),
     description: str = "",
+    auto_join: bool = False,
     actor,
 ) -> SharingAgreement:
     """Propose an agreement; the proposing agency's side counts as accepted."""
@@ -78,6 +79,7 @@ def propose_agreement(
         valid_from=valid_from,
         valid_until=valid_until,
         review_due=review_due,
+        auto_join=auto_join,
         status=AgreementStatus.DRAFT,
     )
     now = timezone.now()

@@ -299,12 +299,17 @@ def permissions_on(user, obj: Model, perms=PERMS) -> frozenset[str]:
     target = _target(model)
     roles = held_roles(user)
     only_pk = target.parent_pk(obj)
+    # Prefixed names, so no flag collides with a field of the model (a `share` key).
     flags = {
-        perm: ExpressionWrapper(_admits(target, user, roles, perm, only_pk=only_pk), BooleanField())
+        f"may_{perm}": ExpressionWrapper(
+            _admits(target, user, roles, perm, only_pk=only_pk), BooleanField()
+        )
         for perm in perms
     }
     found = model._default_manager.filter(pk=obj.pk).annotate(**flags).values(*flags).first()
-    return frozenset(name for name, allowed in (found or {}).items() if allowed)
+    return frozenset(
+        name.removeprefix("may_") for name, allowed in (found or {}).items() if allowed
+    )
 
 
 def require(user, perm: str, obj: Model, permissions: frozenset[str] | None = None) -> None:

@@ -27,6 +27,7 @@ from incidents.models import (
     StatusChange,
 )
 from incidents.services.journal import log_change
+from incidents.services.routing import route_incident
 from sharing import audit, grants, policy
 from sharing.access import Access
 from sharing.error_codes import SharingErrorCode
@@ -171,6 +172,7 @@ def open_incident(
         target=incident,
         detail={"tlp": tlp, "type": incident_type, "severity": severity},
     )
+    route_incident(incident, actor=actor)
     _ensure_still_visible(actor, incident)
     return incident
 
@@ -213,6 +215,8 @@ def update_incident(
         _withdraw_uncovered_shares(incident, actor=actor)
     if marking is not None and marking != incident.tlp:
         _change_marking(incident, marking, actor=actor, permissions=permissions)
+    if "location" in changes:
+        route_incident(incident, actor=actor)
     _ensure_still_visible(actor, incident)
     return incident
 

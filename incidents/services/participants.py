@@ -52,9 +52,39 @@ def add_participant(
     justification: str = "",
     routed_from=None,
 ) -> Participant:
-    """Bring an agency into the incident (command), sharing it at the part's level."""
+    """Bring an agency into the incident (command), sharing it at the part's level.
+
+    An agency proposed by jurisdiction routing becomes active the same way, keeping the
+    jurisdiction that brought it in.
+    """
     incident = _locked_incident(incident)
     policy.require(actor, "command", incident)
+    return join(
+        incident,
+        actor=actor,
+        agency=agency,
+        part=part,
+        level=level,
+        break_glass=break_glass,
+        justification=justification,
+        routed_from=routed_from,
+    )
+
+
+def join(
+    incident: Incident,
+    *,
+    actor,
+    agency: Agency,
+    part: str,
+    level: Access | None = None,
+    break_glass: bool = False,
+    justification: str = "",
+    routed_from=None,
+) -> Participant:
+    """The joining itself, for verbs that have locked the incident and checked the actor's
+    right: `add_participant` (command) and jurisdiction routing, which joins agencies an
+    agreement auto-joins on behalf of whoever opened or moved the incident."""
     if part not in DEFAULT_LEVEL:
         raise Invalid(
             Code.INVALID_PART,
@@ -79,6 +109,8 @@ def add_participant(
         grants.change_level(share, level)
     if participant is None:
         participant = Participant(incident=incident, agency=agency)
+    else:
+        participant.version += 1
     participant.part = part
     participant.status = ParticipantStatus.ACTIVE
     participant.share = share
@@ -133,11 +165,17 @@ def change_part(
 @transaction.atomic
 def remove_participant(participant: Participant, *, actor) -> None:
     """Take an agency out (command): its share, its positions from now on and its open
-    tasks go at once. The lead cannot be removed."""
+    tasks go at once. The lead cannot be removed; a proposal is dismissed."""
     incident = _locked_incident(participant.incident)
     policy.require(actor, "command", incident)
+    participant = (
+        Participant.objects.select_for_update().select_related("agency").get(pk=participant.pk)
+    )
     if participant.part == ParticipantPart.LEAD:
         raise Conflict(Code.LEAD_PARTICIPANT, "The lead agency cannot be removed.")
+    if participant.status == ParticipantStatus.PROPOSED:
+        _dismiss(incident, participant, actor=actor)
+        return
     agency = participant.agency
     vacated = Position.objects.filter(
         period__incident=incident, agency=agency, period__ends_at__gt=timezone.now()
@@ -162,6 +200,19 @@ def remove_participant(participant: Participant, *, actor) -> None:
         "participant_removed",
         f"{agency.name} no longer takes part ({vacated_count} positions vacated, "
         f"{handed_back} open tasks handed back).",
+        actor=actor,
+        payload={"agency": agency.slug},
+    )
+
+
+def _dismiss(incident: Incident, participant: Participant, *, actor) -> None:
+    """A proposal held no share and no work: dismissing it only forgets it, on the record."""
+    agency = participant.agency
+    participant.delete()
+    log_change(
+        incident,
+        "participant_dismissed",
+        f"The proposal that {agency.name} take part was dismissed.",
         actor=actor,
         payload={"agency": agency.slug},
     )

@@ -55,6 +55,7 @@ class SharingAgreementSerializer(serializers.ModelSerializer):
             "valid_from",
             "valid_until",
             "review_due",
+            "auto_join",
             "status",
             "effective_status",
             "created_at",
@@ -81,6 +82,11 @@ class SharingAgreementCreateSerializer(StrictSerializerMixin, serializers.Serial
     valid_from = serializers.DateTimeField()
     valid_until = serializers.DateTimeField(required=False, allow_null=True, default=None)
     review_due = serializers.DateField(required=False, allow_null=True, default=None)
+    auto_join = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Parties responsible for the place of a covered incident join it at once",
+    )
 
     def validate(self, attrs):
         if attrs["agency"] in attrs["parties"]:

@@ -177,9 +177,14 @@ def intruder(request, other_agency):
     return client
 
 
+# Any object under an incident: an intruder must get the same 404 whatever it names.
+SOME_CHILD_ID = "5b1f3c9e-8a0d-4e7b-9c2f-1d6a4e8b7c30"
+
+
 def _filler(incident_id: str, hidden):
     """Fill a route's groups: the first is the incident, `format` is json, and the rest
-    point at what the hidden incident really has (a named person, a share)."""
+    point at what the hidden incident really has (a named person, a share), or at some
+    object under it."""
     first = True
 
     def values(name: str, group: str) -> str:
@@ -189,7 +194,7 @@ def _filler(incident_id: str, hidden):
         if first:
             first = False
             return incident_id
-        for candidate in (hidden["username"], "someone", hidden["share_id"], "1"):
+        for candidate in (hidden["username"], "someone", hidden["share_id"], "1", SOME_CHILD_ID):
             if re.fullmatch(group, candidate):
                 return candidate
         raise AssertionError(f"no value fits <{name}> ({group}); teach the walk one")

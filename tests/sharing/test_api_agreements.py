@@ -96,6 +96,7 @@ def test_a_proposal_is_a_draft_with_the_proposers_side_accepted(api_as, admin, o
         "review_due": "2027-06-30",
         "status": "draft",
         "effective_status": "draft",
+        "auto_join": False,
         "created_at": body["created_at"],
         "updated_at": body["updated_at"],
     }

@@ -1,0 +1,275 @@
+"""Resource requests between the agencies of an incident (ICS 213RR).
+
+A request runs between two agencies taking part, and each of its steps belongs to one
+side (`RESOURCE_STEPS`): the supplier approves or denies, assigns and dispatches, which
+commits its people and equipment, so it needs a role there that may command; the
+requester cancels and confirms delivery, which any of its contributing roles may do.
+Every step is kept as a row and as a line in the incident's log.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from agencies.access import agencies_with
+from agencies.capabilities import Capability
+from agencies.geo import parse_point
+from agencies.models import Agency
+from coordination.concurrency import check_version
+from coordination.errors import Conflict, Forbidden, Invalid
+from incidents.error_codes import IncidentErrorCode as Code
+from incidents.models import (
+    RESOURCE_STEPS,
+    Incident,
+    ParticipantStatus,
+    Priority,
+    RequestSide,
+    ResourceRequest,
+    ResourceRequestStep,
+    ResourceStatus,
+)
+from incidents.services.actors import acting_agency
+from incidents.services.journal import log_change
+from sharing import policy
+
+# What a role in the side's agency must carry to take that side's steps.
+SIDE_CAPABILITY = {
+    RequestSide.SUPPLIER: Capability.COMMAND,
+    RequestSide.REQUESTER: Capability.CONTRIBUTE,
+}
+# Steps that turn a request down must say why.
+NOTE_REQUIRED = frozenset({ResourceStatus.DENIED, ResourceStatus.CANCELLED})
+EDITABLE_FIELDS = (
+    "resource_kind",
+    "resource_type",
+    "quantity",
+    "details",
+    "needed_by",
+    "delivery_location",
+    "delivery_point",
+    "priority",
+)
+
+
+def _is_participating(incident: Incident, agency: Agency) -> bool:
+    return incident.participants.filter(
+        agency=agency, agency__is_active=True, status=ParticipantStatus.ACTIVE
+    ).exists()
+
+
+def _check_fields(fields: dict) -> None:
+    if "quantity" in fields and (
+        isinstance(fields["quantity"], bool)
+        or not isinstance(fields["quantity"], int)
+        or fields["quantity"] < 1
+    ):
+        raise Invalid(Code.INVALID_QUANTITY, "Ask for at least one.", field="quantity")
+    if "resource_kind" in fields and not str(fields["resource_kind"]).strip():
+        raise Invalid(Code.INVALID, "Name the kind of resource.", field="resource_kind")
+    if "priority" in fields and fields["priority"] not in Priority.values:
+        raise Invalid(Code.INVALID, f"Unknown priority {fields['priority']!r}.", field="priority")
+    if fields.get("delivery_point") is not None:
+        try:
+            parse_point(fields["delivery_point"])
+        except ValidationError as exc:
+            raise Invalid(Code.INVALID_LOCATION, exc.messages[0], field="delivery_point") from exc
+
+
+def _side_agency(request: ResourceRequest, side: str) -> Agency:
+    return request.supplying_agency if side == RequestSide.SUPPLIER else request.requesting_agency
+
+
+@transaction.atomic
+def request_resources(
+    incident: Incident,
+    *,
+    actor,
+    supplying_agency: Agency,
+    resource_kind: str,
+    quantity: int,
+    requesting_agency: Agency | None = None,
+    resource_type: str = "",
+    details: str = "",
+    needed_by=None,
+    delivery_location: str = "",
+    delivery_point: dict | None = None,
+    priority: str = Priority.NORMAL,
+) -> ResourceRequest:
+    """Ask another agency taking part for resources, on behalf of one's own.
+
+    The incident's row is locked while the request takes the next number, so two
+    requests made at once never share one.
+    """
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    policy.require(actor, "contribute", incident)
+    requester = acting_agency(actor, incident, Capability.CONTRIBUTE, named=requesting_agency)
+    if not _is_participating(incident, requester):
+        raise Conflict(
+            Code.NOT_PARTICIPATING,
+            f"{requester.name} does not take part in this incident.",
+            field="requesting_agency",
+        )
+    if supplying_agency.pk == requester.pk:
+        raise Invalid(
+            Code.SAME_AGENCY,
+            f"{requester.name} cannot request resources from itself.",
+            field="supplying_agency",
+        )
+    if not _is_participating(incident, supplying_agency):
+        raise Conflict(
+            Code.SUPPLIER_NOT_PARTICIPATING,
+            f"{supplying_agency.name} does not take part in this incident; add it first.",
+            field="supplying_agency",
+        )
+    fields = {
+        "resource_kind": resource_kind.strip(),
+        "resource_type": resource_type.strip(),
+        "quantity": quantity,
+        "details": details,
+        "needed_by": needed_by,
+        "delivery_location": delivery_location,
+        "delivery_point": delivery_point,
+        "priority": priority,
+    }
+    _check_fields(fields)
+    last = incident.resource_requests.aggregate(last=Max("number"))["last"] or 0
+    request = ResourceRequest.objects.create(
+        incident=incident,
+        number=last + 1,
+        requesting_agency=requester,
+        supplying_agency=supplying_agency,
+        created_by=actor,
+        **fields,
+    )
+    ResourceRequestStep.objects.create(
+        request=request, to_status=ResourceStatus.REQUESTED, agency=requester, taken_by=actor
+    )
+    log_change(
+        incident,
+        "resource_requested",
+        f"RR-{request.number}: {requester.name} requests {quantity} x {request.resource_kind}"
+        f" from {supplying_agency.name}.",
+        actor=actor,
+        agency=requester,
+        payload={"request": str(request.public_id), "number": request.number},
+    )
+    return request
+
+
+def _locked(request: ResourceRequest, expected_version: int | None) -> ResourceRequest:
+    locked = (
+        ResourceRequest.objects.select_for_update(of=("self",))
+        .select_related("incident", "requesting_agency", "supplying_agency")
+        .get(pk=request.pk)
+    )
+    check_version(locked.version, expected_version)
+    return locked
+
+
+def side_agency_ids(actor) -> dict[str, frozenset]:
+    """For each side, the agencies in which the actor may take that side's steps."""
+    return {
+        side: frozenset(agencies_with(actor, capability).values_list("pk", flat=True))
+        for side, capability in SIDE_CAPABILITY.items()
+    }
+
+
+def allowed_steps(request: ResourceRequest, *, may_contribute: bool, agency_ids) -> list[str]:
+    """The statuses the actor may move the request to now.
+
+    `may_contribute` is whether the actor may contribute to the incident, `agency_ids`
+    their `side_agency_ids`; both are read once, so a list answers this without queries.
+    """
+    if not may_contribute:
+        return []
+    return sorted(
+        to
+        for (start, to), side in RESOURCE_STEPS.items()
+        if start == request.status and _side_agency(request, side).pk in agency_ids[side]
+    )
+
+
+@transaction.atomic
+def take_step(
+    request: ResourceRequest,
+    to: str,
+    *,
+    actor,
+    note: str = "",
+    expected_version: int | None = None,
+) -> ResourceRequest:
+    """Move a request one step along its lifecycle, for the side that step belongs to."""
+    request = _locked(request, expected_version)
+    policy.require(actor, "contribute", request)
+    if to not in ResourceStatus.values:
+        raise Invalid(Code.INVALID_TRANSITION, f"Unknown status {to!r}.", field="status")
+    side = RESOURCE_STEPS.get((request.status, to))
+    if side is None:
+        onward = sorted(target for start, target in RESOURCE_STEPS if start == request.status)
+        raise Conflict(
+            Code.INVALID_TRANSITION,
+            f"A request that is {request.status} can go to "
+            f"{', '.join(onward) or 'nothing (it is final)'}, not {to}.",
+            field="status",
+            allowed=onward,
+        )
+    agency = _side_agency(request, side)
+    if (
+        not agency.is_active
+        or not agencies_with(actor, SIDE_CAPABILITY[side]).filter(pk=agency.pk).exists()
+    ):
+        raise Forbidden(
+            Code.WRONG_SIDE,
+            f"Moving this request to {to} is for {agency.name}, by a role there that may "
+            f"{SIDE_CAPABILITY[side].value}.",
+            field="status",
+        )
+    note = note.strip()
+    if to in NOTE_REQUIRED and not note:
+        raise Invalid(Code.NOTE_REQUIRED, f"Say why the request is {to}.", field="note")
+    before = request.status
+    request.status = to
+    request.version += 1
+    request.save(update_fields=["status", "updated_at", "version"])
+    ResourceRequestStep.objects.create(
+        request=request, from_status=before, to_status=to, agency=agency, note=note, taken_by=actor
+    )
+    text = f"RR-{request.number} {request.resource_kind}: {before} -> {to} by {agency.name}"
+    log_change(
+        request.incident,
+        "resource_request_step",
+        f"{text}: {note}" if note else f"{text}.",
+        actor=actor,
+        agency=agency,
+        payload={"request": str(request.public_id), "from": before, "to": to},
+    )
+    return request
+
+
+@transaction.atomic
+def update_request(
+    request: ResourceRequest, *, actor, expected_version: int | None = None, **changes
+) -> ResourceRequest:
+    """Correct what is asked for, while nobody has acted on it yet (requester side)."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise Invalid(Code.INVALID, f"Not an editable field: {', '.join(sorted(unknown))}.")
+    request = _locked(request, expected_version)
+    policy.require(actor, "contribute", request)
+    requester = request.requesting_agency
+    if not agencies_with(actor, Capability.CONTRIBUTE).filter(pk=requester.pk).exists():
+        raise Forbidden(Code.WRONG_SIDE, f"Only {requester.name} may change what it asked for.")
+    if request.status != ResourceStatus.REQUESTED:
+        raise Conflict(
+            Code.REQUEST_NOT_EDITABLE,
+            f"RR-{request.number} is {request.status}; only a request not yet acted on can "
+            "change. Cancel it and request again.",
+        )
+    if "resource_kind" in changes:
+        changes["resource_kind"] = changes["resource_kind"].strip()
+    _check_fields(changes)
+    for name, value in changes.items():
+        setattr(request, name, value)
+    request.version += 1
+    request.save()
+    return request
