@@ -46,7 +46,14 @@ class Command(BaseCommand):
             raise CommandError(f"Could not seed the demo region: {exc.message}") from exc
 
         self.stdout.write("Demo region: Marrow County, State of Westmarch")
-        for kind in ("agencies", "jurisdictions", "users", "agreements", "incidents"):
+        for kind in (
+            "agencies",
+            "jurisdictions",
+            "users",
+            "agreements",
+            "incidents",
+            "command_structures",
+        ):
             self.stdout.write(
                 f"  {kind + ':':<15}{counts[f'{kind}_created']:>3} created, "
                 f"{counts[f'{kind}_present']} already present"
