@@ -31,6 +31,7 @@ from incidents.models import (
     PositionKind,
 )
 from incidents.services.journal import log_change
+from incidents.services.locks import locked_incident
 from sharing import policy
 
 PERIOD_TEXTS = ("command_emphasis", "situational_awareness", "weather", "safety_message")
@@ -53,10 +54,6 @@ class ObjectiveInput:
 
     text: str
     status: str = ObjectiveStatus.OPEN
-
-
-def _locked_incident(incident: Incident) -> Incident:
-    return Incident.objects.select_for_update().select_related("lead_agency").get(pk=incident.pk)
 
 
 def _check_span(incident: Incident, starts_at: datetime, ends_at: datetime, *, moving=None):
@@ -120,7 +117,7 @@ def open_period(
     """Plan the next operational period (command). The first becomes current at once;
     `carry_over` copies the positions and the unfinished objectives of the period that
     comes before it, so the next IAP starts from where the last one left off."""
-    incident = _locked_incident(incident)
+    incident = locked_incident(incident)
     policy.require(actor, "command", incident)
     unknown = set(texts) - set(PERIOD_TEXTS)
     if unknown:
@@ -205,7 +202,7 @@ def update_period(
     **changes,
 ) -> OperationalPeriod:
     """Edit a period's times and texts, or replace its ordered objectives (command)."""
-    incident = _locked_incident(period.incident)
+    incident = locked_incident(period.incident)
     policy.require(actor, "command", incident)
     period = _locked_period(period, expected_version)
     unknown = set(changes) - {"starts_at", "ends_at", *PERIOD_TEXTS}
@@ -243,7 +240,7 @@ def activate_period(
     period: OperationalPeriod, *, actor, expected_version: int | None = None
 ) -> OperationalPeriod:
     """Make this the current period (command); the one that was current stops being so."""
-    incident = _locked_incident(period.incident)
+    incident = locked_incident(period.incident)
     policy.require(actor, "command", incident)
     period = _locked_period(period, expected_version)
     if period.is_current:
@@ -383,7 +380,9 @@ def fill_position(
     Each agency in unified command has its own Incident Commander; every other post is
     held once per period."""
     period = (
-        OperationalPeriod.objects.select_for_update().select_related("incident").get(pk=period.pk)
+        OperationalPeriod.objects.select_for_update(of=("self",))
+        .select_related("incident")
+        .get(pk=period.pk)
     )
     policy.require(actor, "command", period.incident)
     if kind not in PositionKind.values:
@@ -425,12 +424,14 @@ def _payload(position: Position) -> dict:
 
 def _locked_position(position: Position, expected_version: int | None) -> Position:
     period = (
-        OperationalPeriod.objects.select_for_update()
+        OperationalPeriod.objects.select_for_update(of=("self",))
         .select_related("incident")
         .get(pk=position.period_id)
     )
     locked = (
-        Position.objects.select_for_update().select_related("agency", "person").get(pk=position.pk)
+        Position.objects.select_for_update(of=("self",))
+        .select_related("agency", "person")
+        .get(pk=position.pk)
     )
     locked.period = period
     check_version(locked.version, expected_version)

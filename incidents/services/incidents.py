@@ -27,6 +27,7 @@ from incidents.models import (
     StatusChange,
 )
 from incidents.services.journal import log_change
+from incidents.services.locks import locked_incident
 from incidents.services.routing import route_incident
 from sharing import audit, grants, policy
 from sharing.access import Access
@@ -179,7 +180,7 @@ def open_incident(
 
 def _locked(incident: Incident, expected_version: int | None = None) -> Incident:
     """The incident's row, locked until commit, at the version the caller edited."""
-    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    locked = locked_incident(incident)
     check_version(locked.version, expected_version)
     return locked
 

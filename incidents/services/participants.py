@@ -24,6 +24,7 @@ from incidents.models import (
 )
 from incidents.services import sharing as sharing_verbs
 from incidents.services.journal import log_change
+from incidents.services.locks import locked_incident
 from sharing import grants, policy
 from sharing.access import Access
 
@@ -34,10 +35,6 @@ DEFAULT_LEVEL = {
     ParticipantPart.ASSISTING: Access.CONTRIBUTE,
     ParticipantPart.COOPERATING: Access.VIEW,
 }
-
-
-def _locked_incident(incident: Incident) -> Incident:
-    return Incident.objects.select_for_update().select_related("lead_agency").get(pk=incident.pk)
 
 
 @transaction.atomic
@@ -57,7 +54,7 @@ def add_participant(
     An agency proposed by jurisdiction routing becomes active the same way, keeping the
     jurisdiction that brought it in.
     """
-    incident = _locked_incident(incident)
+    incident = locked_incident(incident)
     policy.require(actor, "command", incident)
     return join(
         incident,
@@ -133,7 +130,7 @@ def change_part(
     participant: Participant, *, actor, part: str, expected_version: int | None = None
 ) -> Participant:
     """Change an agency's part (command); its share rises to what the new part needs."""
-    incident = _locked_incident(participant.incident)
+    incident = locked_incident(participant.incident)
     policy.require(actor, "command", incident)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     check_version(participant.version, expected_version)
@@ -166,10 +163,12 @@ def change_part(
 def remove_participant(participant: Participant, *, actor) -> None:
     """Take an agency out (command): its share, its positions from now on and its open
     tasks go at once. The lead cannot be removed; a proposal is dismissed."""
-    incident = _locked_incident(participant.incident)
+    incident = locked_incident(participant.incident)
     policy.require(actor, "command", incident)
     participant = (
-        Participant.objects.select_for_update().select_related("agency").get(pk=participant.pk)
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("agency")
+        .get(pk=participant.pk)
     )
     if participant.part == ParticipantPart.LEAD:
         raise Conflict(Code.LEAD_PARTICIPANT, "The lead agency cannot be removed.")

@@ -30,6 +30,7 @@ from incidents.models import (
 )
 from incidents.services.actors import acting_agency
 from incidents.services.journal import log_change
+from incidents.services.locks import locked_incident
 from sharing import policy
 
 # What a role in the side's agency must carry to take that side's steps.
@@ -100,7 +101,7 @@ def request_resources(
     The incident's row is locked while the request takes the next number, so two
     requests made at once never share one.
     """
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    incident = locked_incident(incident)
     policy.require(actor, "contribute", incident)
     requester = acting_agency(actor, incident, Capability.CONTRIBUTE, named=requesting_agency)
     if not _is_participating(incident, requester):

@@ -8,6 +8,7 @@ from agencies.models import Agency, Role
 from coordination.errors import Conflict, Forbidden, Invalid, NotFound
 from incidents.models import Incident, IncidentShare
 from incidents.services.journal import log_change
+from incidents.services.locks import locked_incident
 from sharing import audit, grants, policy
 from sharing.access import Access
 from sharing.agreements import covering_agreement
@@ -81,9 +82,7 @@ def share_incident(
     justification: str = "",
 ) -> IncidentShare:
     """Share with an agency (all its roles, or some), at a level, under an agreement."""
-    incident = (
-        Incident.objects.select_for_update().select_related("lead_agency").get(pk=incident.pk)
-    )
+    incident = locked_incident(incident)
     policy.require(actor, "share", incident)
     return share_with_agency(
         incident,
@@ -166,7 +165,7 @@ def share_with_agency(
 @transaction.atomic
 def revoke_share(share: IncidentShare, *, actor) -> None:
     """Take a share back; everyone it reached loses access at once."""
-    incident = Incident.objects.select_for_update().get(pk=share.incident_id)
+    incident = locked_incident(share.incident)
     policy.require(actor, "share", incident)
     if hasattr(share, "participant"):
         raise Conflict(
@@ -229,9 +228,7 @@ def grant_person(
     justification: str = "",
 ) -> None:
     """Name one person on an incident (at any marking; the only way in under RED)."""
-    incident = (
-        Incident.objects.select_for_update().select_related("lead_agency").get(pk=incident.pk)
-    )
+    incident = locked_incident(incident)
     policy.require(actor, "share", incident)
     agency, (kind, _agreement) = _person_may_be_named(
         incident, person, actor=actor, break_glass=break_glass, justification=justification
@@ -261,7 +258,7 @@ def grant_person(
 @transaction.atomic
 def revoke_person(incident: Incident, *, actor, person) -> None:
     """Withdraw a person's named grant; a grant that does not exist is a 404."""
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    incident = locked_incident(incident)
     policy.require(actor, "share", incident)
     if not grants.revoke_person(incident, person):
         raise NotFound(Code.GRANT_NOT_FOUND, f"{person.get_username()} has no named grant here.")

@@ -36,6 +36,7 @@ from incidents.models import (
 )
 from incidents.services.actors import acting_agency
 from incidents.services.journal import log_change
+from incidents.services.locks import locked_incident
 from sharing import policy
 from sharing.audit import label_of
 from sharing.markings import RANK, TLP
@@ -281,11 +282,7 @@ def issue_sitrep(
     The incident's row is locked while the report is numbered and its snapshot taken, so
     two reports issued at once get consecutive numbers and each sees a settled incident.
     """
-    incident = (
-        Incident.objects.select_for_update(of=("self",))
-        .select_related("lead_agency")
-        .get(pk=incident.pk)
-    )
+    incident = locked_incident(incident)
     policy.require(actor, "contribute", incident)
     figures = clean_figures(figures or {})
     agency = acting_agency(actor, incident, Capability.CONTRIBUTE, named=agency)
