@@ -10,7 +10,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_WORKERS ?= auto
 
-.PHONY: install run lint test schema clean
+VENDOR := static/vendor
+VENDOR_STAMP := $(VENDOR)/.installed-stamp
+
+.PHONY: install assets run lint test screenshots schema clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Concord needs Python 3.11, found " + sys.version.split()[0])'
@@ -20,7 +23,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(VENDOR_STAMP)
+
+# The pages' front-end libraries come pinned from the npm registry (package-lock.json)
+# and are copied into static/vendor/, which is not committed.
+$(VENDOR_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/htmx $(VENDOR)/leaflet $(VENDOR)/markercluster
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
+		node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+		node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+		node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/markercluster/
+	touch $(VENDOR_STAMP)
+
+assets: $(VENDOR_STAMP)
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -52,4 +70,4 @@ schema: install
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file schema.yml
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) $(VENDOR) node_modules staticfiles db.sqlite3

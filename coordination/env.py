@@ -5,6 +5,7 @@ instead of surfacing later as a confusing runtime error.
 """
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -51,3 +52,16 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value
+
+
+def tile_origin(url_template: str) -> str:
+    """The scheme and host of MAP_TILE_URL, which the Content-Security-Policy must admit."""
+    if not url_template:
+        return ""
+    parsed = urlsplit(url_template)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ImproperlyConfigured(
+            f"MAP_TILE_URL must be an http(s) URL template, got {url_template!r}"
+        )
+    # Leaflet's {s} picks a subdomain; the policy admits them all.
+    return f"{parsed.scheme}://{parsed.netloc.replace('{s}', '*')}"

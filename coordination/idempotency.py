@@ -1,11 +1,13 @@
-"""`Idempotency-Key` for every POST under /api/: a retried request acts once.
+"""`Idempotency-Key` for every POST under /api/, and a `form_key` field for every page
+form: a retried request, or a form submitted twice, acts once.
 
 The first request with a key runs inside one transaction together with the row that
 remembers it, so the object it creates and the stored response commit together or not at
 all. A parallel retry waits on that row (PostgreSQL blocks the second insert of the same
 unique key until the first commits) and then replays the stored response. Only
-successful responses are stored: a request that failed wrote nothing, so running it again
-is safe. Keys live 24 hours per principal (the session's user, or the bearer token).
+successful responses are stored (for pages also redirects, since a form that worked
+redirects): a request that failed wrote nothing, so running it again is safe. Keys live
+24 hours per principal (the session's user, or the bearer token).
 """
 
 import hashlib
@@ -19,9 +21,11 @@ from coordination.api import problem_response
 from coordination.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
+FORM_FIELD = "form_key"
 KEPT_FOR = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
-REPLAYED_HEADERS = ("Location", "ETag")
+REPLAYED_HEADERS = ("Location", "ETag", "HX-Redirect", "HX-Location", "HX-Trigger", "HX-Refresh")
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _scope(request) -> str | None:
@@ -59,13 +63,34 @@ def purge_expired() -> int:
     return deleted
 
 
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _key(request) -> str | None:
+    if _is_api(request):
+        return request.headers.get(HEADER)
+    if request.content_type not in FORM_TYPES:
+        return None
+    request.body  # noqa: B018 - read first, so the fingerprint can hash the raw form
+    return request.POST.get(FORM_FIELD)
+
+
+def _kept(request, response) -> bool:
+    """Whether this answer is the one to replay: it succeeded (a page form may redirect)."""
+    if response.streaming:
+        return False
+    highest = 300 if _is_api(request) else 400
+    return 200 <= response.status_code < highest
+
+
 class IdempotencyKeyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        key = request.headers.get(HEADER)
-        if request.method != "POST" or key is None or not request.path.startswith("/api/"):
+        key = _key(request) if request.method == "POST" else None
+        if key is None:
             return self.get_response(request)
         scope = _scope(request)
         if scope is None:
@@ -101,7 +126,7 @@ class IdempotencyKeyMiddleware:
             if stored.status_code is not None:
                 return _replay(stored)
             response = self.get_response(request)
-            if 200 <= response.status_code < 300 and not response.streaming:
+            if _kept(request, response):
                 stored.status_code = response.status_code
                 stored.content_type = response.get("Content-Type", "")
                 stored.headers = {

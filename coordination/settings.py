@@ -13,7 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from coordination.env import env_bool, env_choice, env_int, env_list, env_str
+from coordination.env import env_bool, env_choice, env_int, env_list, env_str, tile_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "coordination.idempotency.IdempotencyKeyMiddleware",
+    "coordination.pages.ServiceErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "coordination.urls"
@@ -96,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "coordination.context_processors.portal",
+                "agencies.context_processors.navigation",
             ],
         },
     },
@@ -175,7 +178,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "board"
 LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -282,13 +285,20 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
+# The maps: a tile URL template such as https://tile.example.org/{z}/{x}/{y}.png, or empty
+# for none. Without tiles (as on a closed network) the maps still draw jurisdiction
+# boundaries and incidents on a plain background.
+MAP_TILE_URL = env_str("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION")
+MAP_TILE_ORIGIN = tile_origin(MAP_TILE_URL)
+
 # Security headers: a strict Content-Security-Policy with no inline script.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([MAP_TILE_ORIGIN] if MAP_TILE_ORIGIN else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

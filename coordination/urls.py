@@ -9,6 +9,7 @@ from coordination.health import healthz
 
 urlpatterns = [
     path("", include("agencies.urls")),
+    path("", include("sharing.urls")),
     path("", include("incidents.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("agencies.api.urls")),

@@ -1,4 +1,4 @@
-"""The login page, the home page and the protections every page carries."""
+"""The login page, the account page and the protections every page carries."""
 
 import pytest
 from django.test import override_settings
@@ -20,7 +20,7 @@ def test_the_login_page_carries_a_strict_content_security_policy(client, db):
     assert b"csrfmiddlewaretoken" in response.content
 
 
-def test_signing_in_leads_home_where_my_roles_are_listed(client, agency):
+def test_signing_in_leads_to_the_board_and_my_account_lists_my_roles(client, agency):
     person = member_of(agency, "duty_officer", username="harbor-police.duty_officer")
     person.first_name, person.last_name = "Dana", "Okafor"
     person.save()
@@ -28,13 +28,13 @@ def test_signing_in_leads_home_where_my_roles_are_listed(client, agency):
         "/login/", {"username": "harbor-police.duty_officer", "password": PASSWORD}, follow=True
     )
     assert response.redirect_chain == [("/", 302)]
-    page = response.content.decode()
-    assert "Welcome, Dana Okafor" in page
+    page = client.get("/me/").content.decode()
+    assert "<h1>Dana Okafor</h1>" in page
     assert "Harbor Police" in page
     assert "command, contribute, share, view" in page
 
 
-def test_home_needs_a_signed_in_user(client, db):
+def test_the_board_needs_a_signed_in_user(client, db):
     response = client.get("/")
     assert response.status_code == 302
     assert response.headers["Location"] == "/login/?next=/"

@@ -1,0 +1,46 @@
+"""What every tab of an incident's page shares: the incident, looked up through the
+sharing policy, and what the reader may do to it.
+
+A page never looks an incident up any other way, so "does not exist" and "not yours"
+are the same 404, exactly as in the API.
+"""
+
+from django.http import Http404
+
+from incidents.models import Incident
+from incidents.models.incident import TRANSITIONS
+from sharing import policy
+
+TABS = (
+    ("summary", "Summary", "incident-detail"),
+    ("command", "Command", "incident-command"),
+    ("timeline", "Timeline", "incident-timeline"),
+    ("tasks", "Tasks", "incident-tasks"),
+    ("resources", "Resource requests", "incident-resource-requests"),
+    ("sitreps", "Situation reports", "incident-sitreps"),
+    ("sharing", "Sharing", "incident-sharing"),
+)
+
+
+def visible_incident_or_404(request, incident_id) -> Incident:
+    """The incident if the signed-in person may see it; otherwise 404."""
+    incident = (
+        policy.visible(request.user, Incident.objects.select_related("lead_agency"), "view")
+        .filter(public_id=incident_id)
+        .first()
+    )
+    if incident is None:
+        raise Http404
+    return incident
+
+
+def incident_context(request, incident: Incident, tab: str) -> dict:
+    """The header and tab bar: the incident, the reader's permissions, the next statuses."""
+    permissions = policy.permissions_on(request.user, incident)
+    return {
+        "incident": incident,
+        "permissions": permissions,
+        "tab": tab,
+        "tabs": TABS,
+        "next_statuses": sorted(TRANSITIONS[incident.status]) if "command" in permissions else [],
+    }
