@@ -1,5 +1,12 @@
 # Concord's production image: one image for the web (ASGI), worker, beat and migrate
 # services of docker-compose.yml. Build with `docker compose build` or `docker build .`.
+
+# The pages' front-end libraries, pinned by package-lock.json (what `make assets` does).
+FROM node:20-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && npm run --silent vendor
+
 FROM python:3.11-slim
 
 # PYTHONPATH: import the project from /app, not from the copy `pip install .` puts in
@@ -27,6 +34,7 @@ COPY sharing ./sharing
 COPY incidents ./incidents
 COPY templates ./templates
 COPY static ./static
+COPY --from=assets /build/static/vendor ./static/vendor
 RUN pip install . && rm -rf build ./*.egg-info
 
 # Static files with the hashed manifest storage of CONCORD_ENV=production. Production

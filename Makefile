@@ -10,8 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_WORKERS ?= auto
 
-VENDOR := static/vendor
-VENDOR_STAMP := $(VENDOR)/.installed-stamp
+VENDOR_STAMP := node_modules/.vendor-stamp
 
 .PHONY: install assets run lint test screenshots schema clean
 
@@ -29,13 +28,7 @@ install: $(STAMP) $(VENDOR_STAMP)
 # and are copied into static/vendor/, which is not committed.
 $(VENDOR_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/htmx $(VENDOR)/leaflet $(VENDOR)/markercluster
-	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
-	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
-		node_modules/leaflet/dist/images $(VENDOR)/leaflet/
-	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
-		node_modules/leaflet.markercluster/dist/MarkerCluster.css \
-		node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/markercluster/
+	npm run --silent vendor
 	touch $(VENDOR_STAMP)
 
 assets: $(VENDOR_STAMP)
@@ -64,10 +57,14 @@ test: lint
 		export DATABASE_URL=postgres://postgres@127.0.0.1:5432/concord; fi; \
 	if [ -z "$$REDIS_URL" ] && (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then \
 		export REDIS_URL=redis://127.0.0.1:6379/0; fi; \
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+
+# Screenshots of the main pages, from the browser tests, into docs/screenshots/.
+screenshots: install
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest -p no:randomly tests/e2e/test_screenshots.py
 
 schema: install
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file schema.yml
 
 clean:
-	rm -rf $(VENV) $(VENDOR) node_modules staticfiles db.sqlite3
+	rm -rf $(VENV) static/vendor node_modules staticfiles db.sqlite3

@@ -171,7 +171,8 @@ def test_web_health_check_asks_healthz_without_curl(services):
 def test_dockerfile_runs_daphne_as_a_non_root_user():
     instructions = dockerfile_instructions()
     keywords = [keyword for keyword, _ in instructions]
-    assert instructions[0] == ("FROM", "python:3.11-slim")
+    stages = [arguments for keyword, arguments in instructions if keyword == "FROM"]
+    assert stages[-1] == "python:3.11-slim", "the image that runs is the Python one"
     cmd = [arguments for keyword, arguments in instructions if keyword == "CMD"][-1]
     assert json.loads(cmd)[:1] == ["daphne"]
     assert "coordination.asgi:application" in cmd
@@ -192,6 +193,14 @@ def test_dockerfile_copies_every_package_and_the_page_assets():
     needed = {"templates", "static", "manage.py", "pyproject.toml", "README.md"}
     missing = (packages | needed) - copied
     assert not missing, f"the Dockerfile does not copy {sorted(missing)}"
+
+
+def test_dockerfile_builds_the_pinned_front_end_files_into_static():
+    instructions = dockerfile_instructions()
+    runs = " ".join(arguments for keyword, arguments in instructions if keyword == "RUN")
+    assert "npm ci" in runs, "front-end files come from package-lock.json, not npm install"
+    copies = [arguments for keyword, arguments in instructions if keyword == "COPY"]
+    assert any("--from=assets" in c and c.endswith("./static/vendor") for c in copies)
 
 
 def test_dockerfile_collects_static_files_with_build_only_production_settings():

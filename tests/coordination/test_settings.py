@@ -89,6 +89,7 @@ def test_database_and_redis_urls_switch_to_the_services():
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"CONCORD_ENV": "staging"}, "CONCORD_ENV"),
         ({"AXES_FAILURE_LIMIT": "five"}, "AXES_FAILURE_LIMIT"),
+        ({"MAP_TILE_URL": "tiles.example.org/{z}/{x}/{y}.png"}, "MAP_TILE_URL"),
     ],
 )
 def test_a_bad_configuration_refuses_to_start_and_names_the_variable(env, named):
@@ -96,6 +97,28 @@ def test_a_bad_configuration_refuses_to_start_and_names_the_variable(env, named)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr.strip().splitlines()[-1]
+
+
+MAP_POLICY = """
+import django
+from django.conf import settings
+django.setup()
+print(" ".join(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("tile_url", "img_src"),
+    [
+        ("", "'self' data:"),
+        ("https://tiles.example.org/{z}/{x}/{y}.png", "'self' data: https://tiles.example.org"),
+        ("https://{s}.tile.example.org/{z}/{x}/{y}.png", "'self' data: https://*.tile.example.org"),
+    ],
+)
+def test_the_map_tile_host_is_the_only_outside_image_source_allowed(tile_url, img_src):
+    result = run_python(MAP_POLICY, {"MAP_TILE_URL": tile_url})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == img_src
 
 
 def test_production_logs_one_json_object_a_line():
