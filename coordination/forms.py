@@ -5,6 +5,12 @@ from django import forms
 
 from coordination.errors import ServiceError
 
+# What a person sees when their edit was made against an older version (a 412 in the API).
+STALE_EDIT = (
+    "Someone else changed this since you opened it; here is the current version — "
+    "re-apply your change."
+)
+
 
 class PortalForm(forms.Form):
     """A form whose invalid fields say so to assistive technology too."""
@@ -21,6 +27,11 @@ class PortalForm(forms.Form):
 
     def _mark_invalid_fields(self) -> None:
         for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
-                self.fields[name].widget.attrs["aria-describedby"] = f"{self[name].auto_id}_errors"
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            described_by = [f"{bound.auto_id}_errors"]
+            if self.fields[name].help_text:
+                described_by.append(f"{bound.auto_id}_helptext")
+            self.fields[name].widget.attrs["aria-invalid"] = "true"
+            self.fields[name].widget.attrs["aria-describedby"] = " ".join(described_by)

@@ -7,10 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from coordination import views
 from coordination.health import healthz
 
+# The pages come after the API: some of their names (incident-detail, incident-status)
+# are also names on the API's router, and reverse() takes the last pattern of a name.
 urlpatterns = [
-    path("", include("agencies.urls")),
-    path("", include("sharing.urls")),
-    path("", include("incidents.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("agencies.api.urls")),
     path("api/v1/", include("sharing.api.urls")),
@@ -18,6 +17,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    path("", include("agencies.urls")),
+    path("", include("sharing.urls")),
+    path("", include("incidents.urls")),
 ]
 
 handler404 = views.not_found

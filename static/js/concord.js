@@ -50,16 +50,22 @@
       var status = document.getElementById(button.dataset.copyTarget + "-status");
       if (status) status.textContent = "Copied to the clipboard.";
     };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done);
-    } else {
-      var range = document.createRange();
-      range.selectNodeContents(source);
-      var selection = window.getSelection();
-      selection.removeAllRanges();
-      selection.addRange(range);
+    var fallback = function () {
+      if (source.select) {
+        source.select();
+      } else {
+        var range = document.createRange();
+        range.selectNodeContents(source);
+        window.getSelection().removeAllRanges();
+        window.getSelection().addRange(range);
+      }
       document.execCommand("copy");
       done();
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
     }
   });
 

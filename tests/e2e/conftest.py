@@ -146,10 +146,17 @@ class Session:
         self.console_errors: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        page.on("response", self._response)
 
     def _console(self, message) -> None:
-        if message.type == "error":
+        # A failed load is reported with its address by _response; the page itself may
+        # be a deliberate 404.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
             self.console_errors.append(message.text)
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.console_errors.append(f"{response.status} {response.url}")
 
     def open(self, path: str):
         response = self.page.goto(self.base_url + path)

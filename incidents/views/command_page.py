@@ -1,0 +1,326 @@
+"""The incident's command tab: who takes part, the operational periods and their
+objectives, and the ICS organization of one period, drawn as a chart.
+
+Everything is read through the sharing policy (the incident by `visible_incident_or_404`,
+its participants, periods and positions by `policy.visible`), and the number of queries
+does not grow with the number of participants, periods or positions. The action views in
+`command_actions` re-render this page (or, for htmx, its sections) with their bound
+forms when a verb refuses, so errors appear beside the fields that caused them.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from agencies.models import Agency, ApiClient, Membership
+from incidents.forms.command import (
+    Holder,
+    ObjectiveAddForm,
+    ObjectiveStatusForm,
+    ParticipantAddForm,
+    ParticipantPartForm,
+    PeriodEditForm,
+    PeriodOpenForm,
+    PositionFillForm,
+    PositionReassignForm,
+    ProposalAcceptForm,
+    VersionForm,
+)
+from incidents.models import (
+    Objective,
+    OperationalPeriod,
+    Participant,
+    ParticipantPart,
+    ParticipantStatus,
+    Position,
+    PositionKind,
+)
+from incidents.services.command import NAMED_KINDS, SUPERVISING_KINDS
+from incidents.services.orgchart import CHART_ORDER, COMMAND_STAFF, GENERAL_STAFF, org_chart
+from incidents.views.pages import incident_context, visible_incident_or_404
+from sharing import policy
+from sharing.access import Access
+
+# The posts every chart shows, filled or "Vacant"; the deputy and the intelligence
+# section appear only once someone holds them.
+STANDING_SECTIONS = (
+    PositionKind.OPERATIONS_SECTION_CHIEF,
+    PositionKind.PLANNING_SECTION_CHIEF,
+    PositionKind.LOGISTICS_SECTION_CHIEF,
+    PositionKind.FINANCE_ADMIN_SECTION_CHIEF,
+)
+FIXED_KINDS = frozenset(COMMAND_STAFF) | frozenset(GENERAL_STAFF)
+
+
+def vacant(kind: str) -> dict:
+    """A chart box for a post nobody holds."""
+    return {
+        "id": None,
+        "kind": kind,
+        "title": PositionKind(kind).label,
+        "name": "",
+        "person": None,
+        "agency": None,
+        "vacant": True,
+        "children": [],
+    }
+
+
+def staffed_chart(period: OperationalPeriod) -> dict:
+    """`services.orgchart.org_chart` with the standing posts in place, vacant or not.
+
+    The command staff hang under one "Command staff" box and the general staff follow;
+    branches, divisions and groups that report to a vacant Operations Section Chief stay
+    under its (vacant) box, where the form of an ICS chart puts them.
+    """
+    chart = org_chart(period)
+    root = chart["root"]
+    placed = {node["kind"]: node for node in root["children"] if node["kind"] in FIXED_KINDS}
+    loose = [node for node in root["children"] if node["kind"] not in FIXED_KINDS]
+    staff = {
+        "id": None,
+        "kind": "command_staff",
+        "title": "Command staff",
+        "name": "",
+        "person": None,
+        "agency": None,
+        "group": True,
+        "children": [placed.get(kind) or vacant(kind) for kind in COMMAND_STAFF],
+    }
+    sections = [placed.get(kind) or vacant(kind) for kind in STANDING_SECTIONS]
+    intelligence = placed.get(PositionKind.INTELLIGENCE_INVESTIGATIONS_CHIEF)
+    if intelligence is not None:
+        sections.append(intelligence)
+    operations = sections[0]
+    if operations.get("vacant"):
+        operations["children"] = loose
+    return {
+        "period": chart["period"],
+        "title": root["title"],
+        "unified": root["unified"],
+        "commanders": root["commanders"],
+        "deputy": root["deputy"],
+        "children": [staff, *sections],
+    }
+
+
+def holders_for(incident) -> list[Holder]:
+    """The people who may fill a post: active members of the agencies taking part (API
+    clients' service accounts are not people). One query."""
+    taking_part = Participant.objects.filter(
+        incident=incident, status=ParticipantStatus.ACTIVE
+    ).values("agency_id")
+    memberships = (
+        Membership.objects.filter(
+            is_active=True,
+            agency__is_active=True,
+            agency_id__in=taking_part,
+            user__is_active=True,
+        )
+        .exclude(user_id__in=ApiClient.objects.values("account_id"))
+        .select_related("user", "agency")
+        .order_by("agency__name", "user__last_name", "user__first_name", "user__username")
+    )
+    return [Holder(str(m.pk), m.user, m.agency) for m in memberships]
+
+
+def holder_key(holders: list[Holder], position: Position) -> str:
+    for holder in holders:
+        if holder.person.pk == position.person_id and holder.agency.pk == position.agency_id:
+            return holder.key
+    return ""
+
+
+def addable_agencies(incident, participants) -> list[Agency]:
+    """Active agencies not already taking part or proposed (those are accepted instead)."""
+    present = {participant.agency_id for participant in participants}
+    present.add(incident.lead_agency_id)
+    return [
+        agency
+        for agency in Agency.objects.filter(is_active=True).order_by("name")
+        if agency.pk not in present
+    ]
+
+
+def choose_period(periods: list[OperationalPeriod], number) -> OperationalPeriod | None:
+    """The period asked for by number, else the current one, else the latest planned."""
+    by_number = {period.number: period for period in periods}
+    if number is not None and str(number).isdigit() and int(number) in by_number:
+        return by_number[int(number)]
+    current = next((period for period in periods if period.is_current), None)
+    return current or (periods[-1] if periods else None)
+
+
+def _participant_rows(request, incident, bound, commanding):
+    participants = list(
+        policy.visible(
+            request.user,
+            Participant.objects.filter(incident=incident).select_related(
+                "agency", "share__agreement", "routed_from", "added_by"
+            ),
+            "view",
+        ).order_by("added_at", "id")
+    )
+    rows = []
+    for participant in participants:
+        slug = participant.agency.slug
+        row = {
+            "participant": participant,
+            "level": Access(participant.share.level).label if participant.share else "",
+            "is_lead": participant.part == ParticipantPart.LEAD,
+            "is_proposed": participant.status == ParticipantStatus.PROPOSED,
+        }
+        if commanding and not row["is_lead"]:
+            if row["is_proposed"]:
+                row["accept_form"] = bound.get(("accept", slug)) or ProposalAcceptForm(
+                    auto_id=f"accept-{slug}-%s"
+                )
+            else:
+                row["part_form"] = bound.get(("part", slug)) or ParticipantPartForm(
+                    initial={"part": participant.part, "version": participant.version},
+                    auto_id=f"part-{slug}-%s",
+                )
+        rows.append(row)
+    return participants, rows
+
+
+def _period_rows(request, incident, bound, commanding):
+    periods = list(
+        policy.visible(
+            request.user,
+            OperationalPeriod.objects.filter(incident=incident).prefetch_related(
+                Prefetch("objectives", queryset=Objective.objects.order_by("order"))
+            ),
+            "view",
+        ).order_by("starts_at")
+    )
+    rows = []
+    for period in periods:
+        row = {"period": period}
+        if commanding and not period.is_current:
+            row["activate_form"] = bound.get(("activate", period.number)) or VersionForm(
+                initial={"version": period.version}, auto_id=f"activate-{period.number}-%s"
+            )
+        rows.append(row)
+    return periods, rows
+
+
+def _period_forms(period, bound) -> dict:
+    """The forms of the selected period, for those who command."""
+    objectives = [
+        {
+            "objective": objective,
+            "form": bound.get(("objective", objective.order))
+            or ObjectiveStatusForm(
+                initial={"status": objective.status, "version": period.version},
+                auto_id=f"objective-{objective.order}-%s",
+            ),
+        }
+        for objective in period.objectives.all()
+    ]
+    return {
+        "objective_rows": objectives,
+        "edit_form": bound.get("period_edit")
+        or PeriodEditForm(initial=PeriodEditForm.values_of(period), auto_id="period-edit-%s"),
+        "objective_add_form": bound.get("objective_add")
+        or ObjectiveAddForm(initial={"version": period.version}, auto_id="objective-add-%s"),
+    }
+
+
+def _position_rows(request, period, bound, commanding, open_for_changes, holders):
+    positions = sorted(
+        policy.visible(
+            request.user,
+            Position.objects.filter(period=period).select_related("person", "agency", "reports_to"),
+            "view",
+        ),
+        key=lambda p: (CHART_ORDER[p.kind], p.agency.name, p.name.lower(), p.pk),
+    )
+    rows = []
+    for position in positions:
+        row = {"position": position}
+        if commanding and open_for_changes:
+            key = ("reassign", str(position.public_id))
+            row["form"] = bound.get(key) or PositionReassignForm(
+                initial={
+                    "holder": holder_key(holders, position),
+                    "name": position.name,
+                    "version": position.version,
+                },
+                holders=holders,
+                named=position.kind in NAMED_KINDS,
+                auto_id=f"reassign-{position.public_id}-%s",
+            )
+        rows.append(row)
+    supervisors = [p for p in positions if p.kind in SUPERVISING_KINDS]
+    return rows, supervisors
+
+
+def command_context(request, incident, *, number=None, bound=None) -> dict:
+    """Everything the tab shows; `bound` holds forms a failed action hands back, keyed
+    as the rows look them up ("participant_add", ("part", agency slug), ...)."""
+    bound = bound or {}
+    context = incident_context(request, incident, "command")
+    commanding = "command" in context["permissions"]
+    participants, participant_rows = _participant_rows(request, incident, bound, commanding)
+    periods, period_rows = _period_rows(request, incident, bound, commanding)
+    period = choose_period(periods, number)
+    context.update(
+        {
+            "commanding": commanding,
+            "participant_rows": participant_rows,
+            "period_rows": period_rows,
+            "period": period,
+            "remove_consequences": (
+                "Their access to this incident is revoked at once, the positions their people "
+                "hold in the current and later operational periods are vacated, and their open "
+                "tasks are handed back to the incident."
+            ),
+        }
+    )
+    if commanding:
+        context["participant_add_form"] = bound.get("participant_add") or ParticipantAddForm(
+            agencies=addable_agencies(incident, participants), auto_id="participant-add-%s"
+        )
+        context["period_open_form"] = bound.get("period_open") or PeriodOpenForm(
+            auto_id="period-open-%s"
+        )
+    if period is None:
+        return context
+    open_for_changes = period.ends_at > timezone.now()
+    holders = holders_for(incident) if commanding and open_for_changes else []
+    position_rows, supervisors = _position_rows(
+        request, period, bound, commanding, open_for_changes, holders
+    )
+    context.update(
+        {
+            "chart": staffed_chart(period),
+            "position_rows": position_rows,
+            "open_for_changes": open_for_changes,
+            "objective_rows": [{"objective": o} for o in period.objectives.all()],
+        }
+    )
+    if commanding:
+        context.update(_period_forms(period, bound))
+        if open_for_changes:
+            context["position_fill_form"] = bound.get("position_fill") or PositionFillForm(
+                holders=holders, supervisors=supervisors, auto_id="position-fill-%s"
+            )
+    return context
+
+
+def render_command(request, incident, *, number=None, bound=None, status=200):
+    """The whole tab, or only its sections when htmx asks (the forms target them)."""
+    context = command_context(request, incident, number=number, bound=bound)
+    template = "incidents/command/_sections.html" if request.htmx else "incidents/command.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_safe
+def command_tab(request, incident_id):
+    """The command tab; `?period=<number>` picks the period shown (default: current)."""
+    incident = visible_incident_or_404(request, incident_id)
+    return render_command(request, incident, number=request.GET.get("period"))

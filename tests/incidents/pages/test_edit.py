@@ -1,0 +1,211 @@
+"""Harbor Police's duty officer edits the warehouse fire: its details, then its marking.
+Two people editing at once never overwrite each other silently."""
+
+import pytest
+from django.test import Client
+
+from incidents.services.incidents import update_incident
+from tests.factories import member_of
+
+pytestmark = pytest.mark.django_db
+
+STALE = (
+    "Someone else changed this since you opened it; here is the current version — "
+    "re-apply your change."
+)
+
+
+@pytest.fixture
+def page_as():
+    def sign_in(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+def edit_of(incident) -> str:
+    return f"/incidents/{incident.public_id}/edit/"
+
+
+def marking_of(incident) -> str:
+    return f"/incidents/{incident.public_id}/marking/"
+
+
+def details(incident, **changes) -> dict:
+    """The edit form as the duty officer sends it: what they saw, with their changes."""
+    form = {
+        "title": incident.title,
+        "description": incident.description,
+        "type": incident.incident_type,
+        "severity": str(incident.severity),
+        "latitude": str(incident.latitude),
+        "longitude": str(incident.longitude),
+        "version": str(incident.version),
+    }
+    if incident.is_exercise:
+        form["is_exercise"] = "on"
+    return {**form, **changes}
+
+
+def test_the_edit_form_opens_with_the_incident_as_it_is(page_as, incident, duty):
+    response = page_as(duty).get(edit_of(incident))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'value="Warehouse fire on Dock Street"' in page
+    assert f'name="version" value="{incident.version}"' in page
+    assert 'data-map-pick="edit-latitude,edit-longitude"' in page
+    assert "data-confirm=" in page
+
+
+def test_the_duty_officer_renames_and_raises_the_severity(page_as, incident, duty):
+    response = page_as(duty).post(
+        edit_of(incident),
+        details(incident, title="Warehouse fire, Dock Street (2 alarms)", severity="4"),
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/incidents/{incident.public_id}/"
+    before = incident.version
+    incident.refresh_from_db()
+    assert incident.title == "Warehouse fire, Dock Street (2 alarms)"
+    assert incident.severity == 4
+    assert incident.version == before + 1
+    assert incident.updated_by == duty
+
+
+def test_moving_the_location_sends_a_geojson_point(page_as, incident, duty):
+    page_as(duty).post(edit_of(incident), details(incident, latitude="46.1", longitude="-123.8"))
+
+    incident.refresh_from_db()
+    assert incident.location == {"type": "Point", "coordinates": [-123.8, 46.1]}
+    assert (incident.latitude, incident.longitude) == (46.1, -123.8)
+
+
+def test_a_stale_edit_shows_the_current_version_to_re_apply_the_change(page_as, incident, duty):
+    opened = details(incident, severity="5")
+    update_incident(incident, actor=duty, title="Dock Street fire")
+    incident.refresh_from_db()
+
+    response = page_as(duty).post(edit_of(incident), opened)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert STALE in page
+    assert 'value="Dock Street fire"' in page
+    assert f'name="version" value="{incident.version}"' in page
+    incident.refresh_from_db()
+    assert (incident.title, incident.severity) == ("Dock Street fire", 3)
+
+
+def test_a_blank_title_is_refused_beside_the_field(page_as, incident, duty):
+    response = page_as(duty).post(edit_of(incident), details(incident, title=""))
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'id="edit-title_errors" role="alert"><li>This field is required.</li>' in page
+    assert 'aria-invalid="true"' in page
+    incident.refresh_from_db()
+    assert incident.title == "Warehouse fire on Dock Street"
+
+
+def test_a_latitude_off_the_globe_is_refused_beside_the_field(page_as, incident, duty):
+    response = page_as(duty).post(edit_of(incident), details(incident, latitude="123"))
+
+    assert response.status_code == 422
+    assert (
+        'id="edit-latitude_errors" role="alert"><li>Ensure this value is less than or equal to 90.'
+        in (response.content.decode())
+    )
+
+
+def test_a_double_submitted_edit_acts_once(page_as, incident, duty):
+    client = page_as(duty)
+    form = details(incident, severity="4", form_key="edit-once")
+
+    first = client.post(edit_of(incident), form)
+    second = client.post(edit_of(incident), form)
+
+    assert first.status_code == second.status_code == 302
+    assert second["Idempotent-Replayed"] == "true"
+    before = incident.version
+    incident.refresh_from_db()
+    assert incident.version == before + 1
+
+
+def test_an_analyst_may_read_but_not_edit(page_as, incident, analyst):
+    client = page_as(analyst)
+
+    assert client.get(edit_of(incident)).status_code == 403
+    assert client.post(edit_of(incident), details(incident, title="Mine")).status_code == 403
+    assert client.post(marking_of(incident), {"tlp": "RED", "version": "1"}).status_code == 403
+    incident.refresh_from_db()
+    assert (incident.title, incident.tlp) == ("Warehouse fire on Dock Street", "AMBER")
+
+
+def test_the_edit_link_is_offered_only_to_command(page_as, incident, duty, analyst):
+    link = f'href="/incidents/{incident.public_id}/edit/"'
+    assert link in page_as(duty).get(f"/incidents/{incident.public_id}/").content.decode()
+    assert link not in page_as(analyst).get(f"/incidents/{incident.public_id}/").content.decode()
+
+
+def test_another_agency_finds_nothing_to_edit(page_as, incident, other_agency):
+    stranger = member_of(other_agency, "duty_officer", username="esterly-fire.duty_officer")
+    client = page_as(stranger)
+
+    assert client.get(edit_of(incident)).status_code == 404
+    assert client.post(edit_of(incident), details(incident, title="Ours")).status_code == 404
+    assert client.post(marking_of(incident), {"tlp": "CLEAR", "version": "1"}).status_code == 404
+
+
+# Marking
+
+
+def test_raising_the_marking_says_what_it_withdrew(page_as, incident, duty):
+    client = page_as(duty)
+
+    response = client.post(
+        marking_of(incident), {"tlp": "AMBER+STRICT", "version": incident.version}
+    )
+
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.tlp == "AMBER+STRICT"
+    page = client.get(response["Location"]).content.decode()
+    assert (
+        "Marked TLP:AMBER+STRICT (was TLP:AMBER). Shares whose agreement does not allow it "
+        "were withdrawn." in page
+    )
+
+
+def test_a_stale_marking_change_shows_the_current_version(page_as, incident, duty):
+    opened_at = incident.version
+    update_incident(incident, actor=duty, severity=5)
+    incident.refresh_from_db()
+
+    response = page_as(duty).post(marking_of(incident), {"tlp": "RED", "version": opened_at})
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert STALE in page
+    assert f'name="version" value="{incident.version}"' in page
+    incident.refresh_from_db()
+    assert incident.tlp == "AMBER"
+
+
+def test_an_unknown_marking_is_refused_beside_the_field(page_as, incident, duty):
+    response = page_as(duty).post(marking_of(incident), {"tlp": "PURPLE", "version": "1"})
+
+    assert response.status_code == 422
+    assert 'id="marking-tlp_errors" role="alert">' in response.content.decode()
+
+
+def test_the_edit_form_is_guarded_by_csrf(incident, duty):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(duty)
+
+    assert client.post(edit_of(incident), details(incident, title="Forged")).status_code == 403
+    incident.refresh_from_db()
+    assert incident.title == "Warehouse fire on Dock Street"

@@ -1,0 +1,287 @@
+"""The timeline tab: Harbor Police and Esterly Fire log the warehouse fire together.
+Each line keeps its own marking, and a line the API hides is not on the page either."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from incidents.models import TimelineEntry
+from incidents.services.sharing import grant_person
+from incidents.services.timeline import post_entry
+from sharing.access import Access
+from tests.factories import member_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_as():
+    def sign_in(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+def timeline_of(incident) -> str:
+    return f"/incidents/{incident.public_id}/timeline/"
+
+
+def post_url(incident) -> str:
+    return f"/incidents/{incident.public_id}/timeline/entries/"
+
+
+def correct_url(incident, entry) -> str:
+    return f"/incidents/{incident.public_id}/timeline/{entry.public_id}/correct/"
+
+
+def texts(page: str) -> list[str]:
+    """The entries' texts in the order the page lists them."""
+    return re.findall(r'<p class="entry-text">(.*?)</p>', page, re.S)
+
+
+def people_wrote(incident, author, *lines, kind="note"):
+    return [post_entry(incident, actor=author, kind=kind, text=line) for line in lines]
+
+
+def test_a_partner_reads_the_log_newest_first(page_as, joint_incident, duty, fire_duty):
+    people_wrote(joint_incident, duty, "Cordon set on Dock Street")
+    people_wrote(joint_incident, fire_duty, "Second engine on scene", kind="observation")
+
+    response = page_as(fire_duty).get(timeline_of(joint_incident))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert texts(page)[:2] == ["Second engine on scene", "Cordon set on Dock Street"]
+    assert '<span class="entry-agency">Esterly Fire</span>' in page
+    assert '<span class="entry-author">esterly-fire.duty_officer</span>' in page
+
+
+def test_a_red_line_is_absent_for_a_reader_without_a_named_grant(page_as, incident, duty, analyst):
+    grant_person(incident, actor=duty, person=duty, level=Access.CONTRIBUTE)
+    secret = post_entry(incident, actor=duty, kind="note", text="Informant named", tlp="RED")
+    people_wrote(incident, duty, "Crews on scene")
+
+    by_analyst = page_as(analyst).get(timeline_of(incident)).content.decode()
+    by_duty = page_as(duty).get(timeline_of(incident)).content.decode()
+
+    assert "Informant named" not in by_analyst
+    assert str(secret.public_id) not in by_analyst
+    assert "Crews on scene" in by_analyst
+    assert "Informant named" in by_duty
+    assert '<span class="tlp tlp-red">TLP:RED</span>' in by_duty
+    assert page_as(analyst).get(correct_url(incident, secret)).status_code == 404
+
+
+# Writing
+
+
+def test_an_analyst_posts_an_entry_without_javascript(page_as, incident, analyst):
+    client = page_as(analyst)
+
+    response = client.post(
+        post_url(incident), {"kind": "observation", "text": "Smoke from Pier 4", "tlp": "AMBER"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == timeline_of(incident)
+    entry = TimelineEntry.objects.get(text="Smoke from Pier 4")
+    assert (entry.kind, entry.tlp, entry.author, entry.agency.slug) == (
+        "observation",
+        "AMBER",
+        analyst,
+        "harbor-police",
+    )
+    page = client.get(timeline_of(incident)).content.decode()
+    assert "Your entry was added to the timeline." in page
+    assert texts(page)[0] == "Smoke from Pier 4"
+
+
+def test_with_htmx_the_entry_is_prepended_and_the_form_reset(page_as, incident, analyst):
+    response = page_as(analyst).post(
+        post_url(incident),
+        {"kind": "decision", "text": "Evacuate block 7", "tlp": "AMBER+STRICT"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    entry = TimelineEntry.objects.get(text="Evacuate block 7")
+    assert '<div hx-swap-oob="afterbegin:#timeline-entries">' in fragment
+    assert f'id="entry-{entry.public_id}"' in fragment
+    assert '<span class="tlp tlp-amber-strict">TLP:AMBER+STRICT</span>' in fragment
+    assert re.search(r'<textarea name="text"[^>]*>\s*</textarea>', fragment)
+    assert "Your entry was added to the timeline." in fragment
+    assert "<html" not in fragment
+
+
+def test_the_marking_defaults_to_the_incidents(page_as, incident, analyst):
+    page = page_as(analyst).get(timeline_of(incident)).content.decode()
+    assert '<option value="AMBER" selected>TLP:AMBER</option>' in page
+
+
+def test_a_marking_looser_than_the_incident_is_refused_beside_the_field(page_as, incident, analyst):
+    form = {"kind": "note", "text": "Public update", "tlp": "GREEN"}
+
+    plain = page_as(analyst).post(post_url(incident), form)
+    htmx = page_as(analyst).post(post_url(incident), form, HTTP_HX_REQUEST="true")
+
+    message = (
+        "An entry may be marked more strictly than its incident (AMBER), never more loosely "
+        "(GREEN)."
+    )
+    for response in (plain, htmx):
+        assert response.status_code == 422
+        assert (
+            f'id="entry-form-tlp_errors" role="alert"><li>{message}</li>'
+            in response.content.decode()
+        )
+    assert "<html" not in htmx.content.decode()
+    assert not TimelineEntry.objects.filter(text="Public update").exists()
+
+
+def test_an_empty_entry_is_refused_beside_the_text(page_as, incident, analyst):
+    response = page_as(analyst).post(
+        post_url(incident), {"kind": "note", "text": "", "tlp": "AMBER"}
+    )
+    assert response.status_code == 422
+    assert 'id="entry-form-text_errors" role="alert"><li>This field is required.</li>' in (
+        response.content.decode()
+    )
+
+
+def test_a_double_submitted_entry_is_written_once(page_as, incident, analyst):
+    client = page_as(analyst)
+    form = {"kind": "note", "text": "Hydrant 12 dry", "tlp": "AMBER", "form_key": "once"}
+
+    first = client.post(post_url(incident), form, HTTP_HX_REQUEST="true")
+    second = client.post(post_url(incident), form, HTTP_HX_REQUEST="true")
+
+    assert first.status_code == second.status_code == 200
+    assert second["Idempotent-Replayed"] == "true"
+    assert TimelineEntry.objects.filter(text="Hydrant 12 dry").count() == 1
+
+
+def test_posting_is_guarded_by_csrf(incident, analyst):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(analyst)
+
+    response = client.post(post_url(incident), {"kind": "note", "text": "Forged", "tlp": "AMBER"})
+
+    assert response.status_code == 403
+    assert not TimelineEntry.objects.filter(text="Forged").exists()
+
+
+def test_a_viewer_reads_but_may_not_write(page_as, incident, duty, agency):
+    viewer = member_of(agency, "viewer", username="harbor-police.viewer")
+    (entry,) = people_wrote(incident, duty, "Cordon set")
+    client = page_as(viewer)
+
+    page = client.get(timeline_of(incident)).content.decode()
+    assert "Cordon set" in page
+    assert "Add an entry" not in page
+    assert "/correct/" not in page
+    assert (
+        client.post(post_url(incident), {"kind": "note", "text": "x", "tlp": "AMBER"}).status_code
+        == 403
+    )
+    assert client.get(correct_url(incident, entry)).status_code == 403
+    assert not TimelineEntry.objects.filter(text="x").exists()
+
+
+def test_another_agency_finds_no_timeline(page_as, incident, duty, fire_analyst):
+    (entry,) = people_wrote(incident, duty, "Cordon set")
+    client = page_as(fire_analyst)
+    form = {"kind": "note", "text": "Ours", "tlp": "AMBER"}
+
+    assert client.get(timeline_of(incident)).status_code == 404
+    assert client.post(post_url(incident), form).status_code == 404
+    assert client.get(correct_url(incident, entry)).status_code == 404
+    assert client.post(correct_url(incident, entry), form).status_code == 404
+    assert not TimelineEntry.objects.filter(text="Ours").exists()
+
+
+# Corrections
+
+
+def test_a_correction_is_linked_to_the_entry_it_corrects(page_as, incident, duty, analyst):
+    (wrong,) = people_wrote(incident, duty, "Two people missing")
+    client = page_as(analyst)
+    assert client.get(correct_url(incident, wrong)).status_code == 200
+
+    response = client.post(
+        correct_url(incident, wrong), {"kind": "note", "text": "One person missing", "tlp": "AMBER"}
+    )
+
+    correction = TimelineEntry.objects.get(text="One person missing")
+    assert correction.corrects == wrong
+    assert response.status_code == 302
+    assert response["Location"] == f"{timeline_of(incident)}#entry-{correction.public_id}"
+    page = client.get(timeline_of(incident)).content.decode()
+    assert f'Corrects <a href="#entry-{wrong.public_id}">' in page
+    assert f'Corrected by <a href="#entry-{correction.public_id}">' in page
+
+
+def test_a_correction_marked_looser_than_its_entry_is_refused(page_as, incident, duty):
+    (strict,) = [post_entry(incident, actor=duty, kind="note", text="Staging", tlp="AMBER+STRICT")]
+
+    response = page_as(duty).post(
+        correct_url(incident, strict), {"kind": "note", "text": "Staging moved", "tlp": "AMBER"}
+    )
+
+    assert response.status_code == 422
+    assert 'id="correction-tlp_errors" role="alert"><li>A correction must be marked' in (
+        response.content.decode()
+    )
+
+
+# Filters, pages and cost
+
+
+def test_filters_by_kind_and_agency_are_kept_in_the_url(page_as, joint_incident, duty, fire_duty):
+    people_wrote(joint_incident, duty, "Police decision", kind="decision")
+    people_wrote(joint_incident, duty, "Police note")
+    people_wrote(joint_incident, fire_duty, "Fire decision", kind="decision")
+    client = page_as(duty)
+
+    decisions = client.get(timeline_of(joint_incident), {"kind": "decision"}).content.decode()
+    by_fire = client.get(
+        timeline_of(joint_incident), {"kind": "decision", "agency": "esterly-fire"}
+    ).content.decode()
+
+    assert texts(decisions) == ["Fire decision", "Police decision"]
+    assert texts(by_fire) == ["Fire decision"]
+    assert '<option value="esterly-fire" selected>Esterly Fire</option>' in by_fire
+
+
+def test_the_log_is_paged_keeping_its_filters(page_as, incident, duty):
+    people_wrote(incident, duty, *(f"Note {n}" for n in range(52)))
+
+    first = page_as(duty).get(timeline_of(incident), {"kind": "note"}).content.decode()
+    second = page_as(duty).get(timeline_of(incident), {"kind": "note", "page": 2}).content.decode()
+
+    assert len(texts(first)) == 50
+    assert texts(first)[0] == "Note 51"
+    assert 'href="?kind=note&amp;page=2"' in first
+    assert texts(second) == ["Note 1", "Note 0"]
+    assert 'href="?kind=note&amp;page=1"' in second
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_a_page_costs_the_same_queries_however_long_the_log(
+    page_as, joint_incident, duty, fire_duty, django_assert_max_num_queries, count
+):
+    for n in range(count):
+        (entry,) = people_wrote(joint_incident, duty if n % 2 else fire_duty, f"Line {n}")
+        if n % 5 == 0:
+            post_entry(
+                joint_incident, actor=duty, kind="note", text=f"Fix {n}", corrects=entry.public_id
+            )
+    client = page_as(duty)
+
+    with django_assert_max_num_queries(13):
+        response = client.get(timeline_of(joint_incident))
+
+    assert response.status_code == 200
