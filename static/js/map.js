@@ -149,11 +149,10 @@
         map.setView(focus, POINT_ZOOM);
         return;
       }
-      var bounds = L.latLngBounds([]);
-      [markers, outlines].forEach(function (group) {
-        var groupBounds = group.getBounds();
-        if (groupBounds.isValid()) bounds.extend(groupBounds);
-      });
+      // The incidents are what people came for: frame them, and the boundaries only
+      // when there are none (a state's outline would shrink a city's incidents to a dot).
+      var bounds = markers.getBounds();
+      if (!bounds.isValid()) bounds = outlines.getBounds();
       if (bounds.isValid()) {
         map.fitBounds(bounds, { padding: [24, 24], maxZoom: POINT_ZOOM });
       } else {
