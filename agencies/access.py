@@ -21,14 +21,18 @@ def roles_held(user: Principal):
 
 
 def agencies_with(user: Principal, capability: Capability):
-    """Agencies in which the account holds a role carrying `capability`."""
+    """Agencies in which the account holds a role carrying `capability`.
+
+    A partner system administers nothing, whatever its role says: administering
+    (members, roles, agreements, API clients, the audit trail) is for people, so a
+    leaked token cannot make administrators or mint more tokens.
+    """
     if not user.is_authenticated:
         return Agency.objects.none()
-    return Agency.objects.filter(
-        is_active=True,
-        roles__group__user=user,
-        roles__capability_grants__capability=capability,
-    ).distinct()
+    held = {"roles__group__user": user, "roles__capability_grants__capability": capability}
+    if capability == Capability.ADMINISTER:
+        held["roles__group__user__api_client__isnull"] = True
+    return Agency.objects.filter(is_active=True, **held).distinct()
 
 
 def member_agencies(user: Principal):

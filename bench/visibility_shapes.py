@@ -73,7 +73,13 @@ def one_statement(user, queryset: QuerySet, perm: str = "view", *, correlated: b
         group_id__in=roles.values("group_id"),
         permission_id=permission,
     )
-    named = branch(spec.user_grants, "content_object_id", user=user, permission_id=permission)
+    named = branch(
+        spec.user_grants,
+        "content_object_id",
+        Q(agreement__isnull=True) | in_force_q("agreement"),
+        user=user,
+        permission_id=permission,
+    )
     arms = [Q(**{f"{marking}__in": sorted(AGENCY_GRANTED)}) & direct, Q(named) & holds_role]
     if access == Access.VIEW:
         reaching = Agency.objects.filter(

@@ -6,7 +6,8 @@ Who sees what is `sharing.policy`'s rule restated: the person must hold a role t
 carries `view` in an active agency; then CLEAR/GREEN is open; a view grant to one of
 those roles' groups counts unless the incident is RED (and its share's agreement, if
 any, is in force); AMBER also opens to whole-agency shares with an agency at or above
-one of those roles' agencies (agreement in force); a personal view grant always counts.
+one of those roles' agencies (agreement in force); a personal view grant counts when it
+was made under no agreement or under one in force.
 The cheap marking tests come first; the grant sets are `IN (subquery)`, which
 PostgreSQL hashes once per statement, each reached through the person's own few groups
 and agencies (a group grant counts when its share, to one of those agencies, counts).
@@ -53,7 +54,11 @@ AND (i.tlp IN ('CLEAR', 'GREEN')
   OR i.id IN (
       SELECT u.content_object_id
       FROM incidents_incidentusergrant u
-      WHERE u.user_id = %(user)s AND u.permission_id = %(view)s))
+      LEFT JOIN sharing_sharingagreement a ON a.id = u.agreement_id
+      WHERE u.user_id = %(user)s AND u.permission_id = %(view)s
+        AND (u.agreement_id IS NULL
+             OR (a.status = 'active' AND a.valid_from <= %(now)s
+                 AND (a.valid_until IS NULL OR a.valid_until > %(now)s)))))
 """
 
 COUNT = f"SELECT count(*) FROM incidents_incident i WHERE {VISIBLE} {{filter}}"

@@ -47,3 +47,13 @@ def check_version(current: int, expected: int | None) -> None:
             "change.",
             current_version=etag(current),
         )
+
+
+def changed(obj, changes: dict) -> dict:
+    """The part of `changes` that differs from `obj` as it is now.
+
+    A write naming only current values changes nothing: no version bump, no new editor,
+    no audit record, so a reader replaying an object's own values cannot make everyone
+    else's If-Match stale.
+    """
+    return {name: value for name, value in changes.items() if getattr(obj, name) != value}

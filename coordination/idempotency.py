@@ -8,16 +8,24 @@ unique key until the first commits) and then replays the stored response. Only
 successful responses are stored (for pages also redirects, since a form that worked
 redirects): a request that failed wrote nothing, so running it again is safe. Keys live
 24 hours per principal (the session's user, or the bearer token).
+
+A replay answers only a caller who may still make the request: the retry runs through
+authentication, permissions and the view again, in a savepoint that is always rolled
+back, and a refusal (401, 403, 404) is the answer instead of the stored success. So a
+revoked or expired token, a deactivated member or a demoted admin gets nothing back.
+A response carrying a secret (a new API token) is never stored: its replay is a 409
+saying the secret was shown once, in the first answer.
 """
 
 import hashlib
+import json
 from datetime import timedelta
 
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
-from coordination.api import problem_response
+from coordination.api import PROBLEM_CONTENT_TYPE, problem_body, problem_response
 from coordination.models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
@@ -26,6 +34,9 @@ KEPT_FOR = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 REPLAYED_HEADERS = ("Location", "ETag", "HX-Redirect", "HX-Location", "HX-Trigger", "HX-Refresh")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# What a caller who may no longer make the request is told, instead of a replay.
+REFUSALS = frozenset({401, 403, 404})
+REPLAY_WITHHELD = "secret_already_shown"
 
 
 def _scope(request) -> str | None:
@@ -55,6 +66,24 @@ def _replay(stored: IdempotentRequest) -> HttpResponse:
         response[name] = value
     response["Idempotent-Replayed"] = "true"
     return response
+
+
+def withhold_from_replay(response, *, detail: str, location: str = "") -> None:
+    """Mark a response that carries a secret shown once: it is never stored, and a
+    replay of its request answers 409 with `detail` (and where the object lives)."""
+    response.withheld_from_replay = (detail, location)
+
+
+def _stored_answer(request, response) -> tuple[int, str, dict, bytes]:
+    """(status, content type, headers, body) to keep for replays of this response."""
+    withheld = getattr(response, "withheld_from_replay", None)
+    if withheld is not None:
+        detail, location = withheld
+        body = problem_body(409, REPLAY_WITHHELD, detail, instance=request.path)
+        headers = {"Location": location} if location else {}
+        return 409, PROBLEM_CONTENT_TYPE, headers, json.dumps(body).encode()
+    headers = {name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)}
+    return response.status_code, response.get("Content-Type", ""), headers, response.content
 
 
 def purge_expired() -> int:
@@ -124,16 +153,26 @@ class IdempotencyKeyMiddleware:
                     instance=request.path,
                 )
             if stored.status_code is not None:
-                return _replay(stored)
+                return self._replay_if_still_allowed(request, stored)
             response = self.get_response(request)
             if _kept(request, response):
-                stored.status_code = response.status_code
-                stored.content_type = response.get("Content-Type", "")
-                stored.headers = {
-                    name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)
-                }
-                stored.body = response.content
+                (stored.status_code, stored.content_type, stored.headers, stored.body) = (
+                    _stored_answer(request, response)
+                )
                 stored.save(update_fields=["status_code", "content_type", "headers", "body"])
             else:
                 transaction.set_rollback(True)
             return response
+
+    def _replay_if_still_allowed(self, request, stored: IdempotentRequest):
+        """The stored answer, if the caller may still make this request now.
+
+        Authentication and permissions live in the views (and the policy behind them),
+        so the request runs through them again, and everything it does is undone.
+        """
+        with transaction.atomic():
+            response = self.get_response(request)
+            transaction.set_rollback(True)
+        if response.status_code in REFUSALS:
+            return response
+        return _replay(stored)

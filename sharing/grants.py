@@ -5,12 +5,15 @@ These are building blocks for the domain's verbs (e.g. `share_incident`), which 
 agreements and markings, write the audit record, and call these in one transaction.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 
 from agencies.models import Agency, Role
 from sharing.access import Access, up_to
+from sharing.models import SharingAgreement
 from sharing.policy import Shareable, registered, shareable
 
 
@@ -87,13 +90,20 @@ def revoke_agency(share) -> None:
     share.delete()
 
 
-def grant_person(obj: Model, user, level: Access) -> None:
-    """Grant one person `level` on `obj` (replacing any earlier named level)."""
+def grant_person(obj: Model, user, level: Access, *, agreement=None) -> None:
+    """Grant one person `level` on `obj` (replacing any earlier named grant).
+
+    `agreement` is the agreement the person is named under: the grant counts only while
+    it is in force. None for a person of the object's own organisation, or one named by
+    breaking glass: such a grant does not depend on any agreement.
+    """
     spec = shareable(type(obj))
     permissions = _permissions(spec)
     spec.user_grants.objects.filter(user=user, content_object=obj).delete()
     spec.user_grants.objects.bulk_create(
-        spec.user_grants(user=user, permission=permissions[access], content_object=obj)
+        spec.user_grants(
+            user=user, permission=permissions[access], content_object=obj, agreement=agreement
+        )
         for access in up_to(level)
     )
 
@@ -105,20 +115,33 @@ def revoke_person(obj: Model, user) -> bool:
     return deleted > 0
 
 
-def person_levels(obj: Model):
-    """The named grants on `obj`: (user id, highest level) pairs."""
+@dataclass(frozen=True)
+class NamedGrant:
+    """One person named on an object: their highest level, and the agreement they were
+    named under (None when they were not named under one)."""
+
+    user_id: int
+    level: Access
+    agreement: SharingAgreement | None
+
+
+def named_grants(obj: Model) -> list[NamedGrant]:
+    """The named grants on `obj`, one per person, whether or not their agreement is in
+    force now (a suspended one counts again once the agreement is active again)."""
     spec = shareable(type(obj))
     codename_to_level = {spec.codename(access): access for access in Access}
     rows = (
         spec.user_grants.objects.filter(content_object=obj)
-        .values("user_id", "permission__codename")
+        .select_related("permission", "agreement")
         .order_by()
     )
-    levels: dict[int, Access] = {}
+    found: dict[int, NamedGrant] = {}
     for row in rows:
-        level = codename_to_level[row["permission__codename"]]
-        levels[row["user_id"]] = max(levels.get(row["user_id"], level), level)
-    return levels
+        level = codename_to_level[row.permission.codename]
+        earlier = found.get(row.user_id)
+        if earlier is None or level > earlier.level:
+            found[row.user_id] = NamedGrant(row.user_id, level, row.agreement)
+    return list(found.values())
 
 
 def grant_existing_shares_to_new_role(role: Role) -> None:

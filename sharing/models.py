@@ -1,8 +1,8 @@
 """Sharing agreements, the audit trail, and the abstract share any shared model uses.
 
 `sharing` knows nothing of incidents: a model becomes shareable by declaring a concrete
-share model (from `AgencyShareBase`) and guardian's direct foreign-key grant tables, and
-registering them with `sharing.policy`.
+share model (from `AgencyShareBase`) and guardian's direct foreign-key grant tables (the
+per-person one from `NamedGrantBase`), and registering them with `sharing.policy`.
 """
 
 import pgtrigger
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from guardian.models import UserObjectPermissionBase
 
 from sharing.access import Access
 from sharing.markings import TLP
@@ -161,6 +162,27 @@ class AgencyShareBase(models.Model):
     granted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
+
+
+class NamedGrantBase(UserObjectPermissionBase):
+    """guardian's per-person grant, with the agreement it was made under.
+
+    A person named from another agency is named under an agreement, and the grant counts
+    only while that agreement is in force, as an agency share's grants do. A grant made
+    inside the object's own organisation, or by breaking glass, has no agreement and does
+    not depend on one.
+    """
+
+    agreement = models.ForeignKey(
+        SharingAgreement,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_set",
+    )
+
+    class Meta(UserObjectPermissionBase.Meta):
         abstract = True
 
 

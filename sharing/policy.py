@@ -14,7 +14,10 @@ once), and one of these holds:
 - organisation: `perm` is view, the marking is AMBER and the object is shared with an
   agency at or above one of the user's agencies in the hierarchy (TLP:AMBER's "whole
   organisation"; acting on it still needs a share of one's own);
-- named: a guardian grant of `perm` to the user personally (the only way into RED);
+- named: a guardian grant of `perm` to the user personally (the only way into RED),
+  under the agreement it was made under (if any) in force now: a person named from
+  another agency loses it with the agreement, one named inside the organisation or by
+  breaking glass does not depend on agreements;
 - community: `perm` is view and the marking is CLEAR or GREEN.
 
 Objects under a shared object (an incident's timeline, tasks, reports) are registered as
@@ -51,7 +54,8 @@ class Shareable:
 
     `share_model` records each agency share (an `AgencyShareBase` with a foreign key
     `target_field` to the object); `group_grants` and `user_grants` are guardian's direct
-    foreign-key permission tables for the model, the group one with a `share` key.
+    foreign-key permission tables for the model, the group one with a `share` key, the
+    user one a `NamedGrantBase` (with the `agreement` it was made under).
     """
 
     model: type[Model]
@@ -216,10 +220,11 @@ def forget_permission_ids(**kwargs) -> None:
     _permission_ids.clear()
 
 
-def _counting(shares: QuerySet) -> QuerySet:
-    """Shares whose grants count now: made without an agreement, or under one in force."""
+def _counting(made: QuerySet) -> QuerySet:
+    """Shares, or named grants, that count now: made without an agreement, or under one
+    in force."""
     in_force = SharingAgreement.objects.in_force().values("id")
-    return shares.filter(Q(agreement_id__isnull=True) | Q(agreement_id__in=in_force))
+    return made.filter(Q(agreement_id__isnull=True) | Q(agreement_id__in=in_force))
 
 
 def _admits(target: _Target, user, roles: list[HeldRole], perm: str, *, only_pk=None) -> Q:
@@ -249,8 +254,8 @@ def _admits(target: _Target, user, roles: list[HeldRole], perm: str, *, only_pk=
         group_id__in={role.group_id for role in capable},
         **one_grant,
     )
-    named_grants = spec.user_grants.objects.filter(
-        user_id=user.pk, permission_id=permission_id, **one_grant
+    named_grants = _counting(
+        spec.user_grants.objects.filter(user_id=user.pk, permission_id=permission_id, **one_grant)
     )
     # Cheap marking tests come first: PostgreSQL evaluates them in the order written, so
     # most rows never reach a hash probe.

@@ -5,6 +5,7 @@ is a 404 whatever its id; a visible object the caller may not change is a 403.
 """
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -42,6 +43,7 @@ from agencies.error_codes import AgencyErrorCode as Code
 from agencies.models import Agency, ApiClient, Jurisdiction, Membership, Role
 from coordination.api import StrictQueryParamsMixin
 from coordination.errors import Forbidden
+from coordination.idempotency import withhold_from_replay
 
 
 class AgencyViewSet(
@@ -240,15 +242,12 @@ class ApiClientViewSet(
             agency__in=agencies_with(self.request.user, Capability.ADMINISTER)
         ).select_related("agency", "role", "created_by")
 
-    def _refuse_api_clients(self):
-        if isinstance(self.request.auth, ApiClient):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if isinstance(request.auth, ApiClient):
             raise Forbidden(
                 Code.NOT_ADMINISTRATOR, "API clients cannot manage API clients; ask a person."
             )
-
-    def _require_person_administering(self, agency):
-        self._refuse_api_clients()
-        require_administrator(self.request, agency)
 
     def _respond(self, client, status_code=status.HTTP_200_OK):
         fresh = self.get_queryset().get(pk=client.pk)
@@ -256,7 +255,6 @@ class ApiClientViewSet(
 
     @extend_schema(request=ApiClientCreateSerializer, responses={201: IssuedApiClientSerializer})
     def create(self, request):
-        self._refuse_api_clients()
         serializer = ApiClientCreateSerializer(
             data=request.data, context=self.get_serializer_context()
         )
@@ -272,12 +270,20 @@ class ApiClientViewSet(
         )
         client = self.get_queryset().get(pk=client.pk)
         client.token = token
-        return Response(IssuedApiClientSerializer(client).data, status=status.HTTP_201_CREATED)
+        response = Response(IssuedApiClientSerializer(client).data, status=status.HTTP_201_CREATED)
+        withhold_from_replay(
+            response,
+            detail=f"API client {client.name!r} was issued by the first request with this "
+            "key; its token was shown in that answer only and is not kept. If it was lost, "
+            "revoke the client and issue a new one.",
+            location=reverse("api-client-detail", args=[client.pk]),
+        )
+        return response
 
     @extend_schema(request=ApiClientUpdateSerializer, responses=ApiClientSerializer)
     def partial_update(self, request, pk=None):
         client = self.get_object()
-        self._require_person_administering(client.agency)
+        require_administrator(request, client.agency)
         serializer = ApiClientUpdateSerializer(client, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.update_api_client(client, **serializer.validated_data)
@@ -288,7 +294,7 @@ class ApiClientViewSet(
     def revoke(self, request, pk=None):
         """Stop the client's token from working, at once and for good."""
         client = self.get_object()
-        self._require_person_administering(client.agency)
+        require_administrator(request, client.agency)
         services.revoke_api_client(client, actor=request.user)
         return self._respond(client)
 

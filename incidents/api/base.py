@@ -9,10 +9,11 @@ is refused, so a new endpoint that forgets to say what it needs fails its first 
 from django.db.models import QuerySet
 from django.http import Http404
 from rest_framework import exceptions, viewsets
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from coordination.api import StrictQueryParamsMixin
-from coordination.concurrency import etag
+from coordination.concurrency import etag, expected_version
 from incidents.models import Incident
 from sharing import policy
 
@@ -20,6 +21,10 @@ from sharing import policy
 class SharedObjectViewSet(StrictQueryParamsMixin, viewsets.GenericViewSet):
     # {"retrieve": "view", "status": "command", "shares:post": "share", ...}
     action_perms: dict[str, str] = {}
+    # Object actions that change something without a version of its own (a grant); every
+    # other change to an object names the version it was made against (If-Match).
+    unversioned_actions: frozenset[str] = frozenset()
+    expected_version: int | None = None
 
     def base_queryset(self) -> QuerySet:
         raise NotImplementedError
@@ -41,9 +46,17 @@ class SharedObjectViewSet(StrictQueryParamsMixin, viewsets.GenericViewSet):
         return policy.visible(self.request.user, self.base_queryset(), "view")
 
     def get_object(self):
-        obj = super().get_object()
-        self.permissions = policy.permissions_on(self.request.user, obj)
-        policy.require(self.request.user, self.required_perm(), obj, self.permissions)
+        return self.checked(super().get_object())
+
+    def checked(self, obj, *, judged_on=None):
+        """`obj`, if the caller may see it (404) and act on it (403), judged on itself or
+        on `judged_on`; for a change, the version the caller read is kept in
+        `expected_version` (428 for a partner system that names none)."""
+        judged = obj if judged_on is None else judged_on
+        self.permissions = policy.permissions_on(self.request.user, judged)
+        policy.require(self.request.user, self.required_perm(), judged, self.permissions)
+        if self.request.method not in SAFE_METHODS and self.action not in self.unversioned_actions:
+            self.expected_version = expected_version(self.request)
         return obj
 
 

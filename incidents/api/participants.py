@@ -14,11 +14,9 @@ from rest_framework.response import Response
 
 from agencies.models import Agency
 from coordination.api import StrictSerializerMixin
-from coordination.concurrency import expected_version
 from incidents.api.base import IncidentChildViewSet
 from incidents.models import Participant, ParticipantPart
 from incidents.services import participants as verbs
-from sharing import policy
 from sharing.access import PERMS, Access
 from sharing.models import AgreementStatus, ShareKind
 
@@ -147,15 +145,11 @@ class ParticipantViewSet(mixins.ListModelMixin, IncidentChildViewSet):
         )
 
     def get_object(self):
-        """A participant is judged on its incident: it has no marking of its own, and
-        `policy.permissions_on` cannot annotate a Participant, whose `share` field
-        collides with the name of the share permission."""
+        """A participant is judged on its incident: it has no marking of its own."""
         participant = generics.get_object_or_404(
             self.filter_queryset(self.get_queryset()), agency__slug=self.kwargs["agency"]
         )
-        self.permissions = policy.permissions_on(self.request.user, self.incident)
-        policy.require(self.request.user, self.required_perm(), self.incident, self.permissions)
-        return participant
+        return self.checked(participant, judged_on=self.incident)
 
     def _render(self, participant, status_code=status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=participant.pk)
@@ -177,7 +171,7 @@ class ParticipantViewSet(mixins.ListModelMixin, IncidentChildViewSet):
     def partial_update(self, request, incident_id=None, agency=None):
         """Change the agency's part; send If-Match with the ETag you read."""
         participant = self.get_object()
-        version = expected_version(request)
+        version = self.expected_version
         serializer = ParticipantUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         verbs.change_part(
@@ -190,5 +184,8 @@ class ParticipantViewSet(mixins.ListModelMixin, IncidentChildViewSet):
 
     def destroy(self, request, incident_id=None, agency=None):
         """Take the agency out (its access ends at once), or dismiss its proposal."""
-        verbs.remove_participant(self.get_object(), actor=request.user)
+        participant = self.get_object()
+        verbs.remove_participant(
+            participant, actor=request.user, expected_version=self.expected_version
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -7,7 +7,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from coordination.api import StrictSerializerMixin
-from coordination.concurrency import expected_version
 from incidents.api.base import IncidentChildViewSet
 from incidents.models import Objective, ObjectiveStatus, OperationalPeriod
 from incidents.services import command as verbs
@@ -236,7 +235,7 @@ class PeriodViewSet(IncidentChildViewSet):
     )
     def partial_update(self, request, incident_id=None, pk=None):
         period = self.get_object()
-        version = expected_version(request)
+        version = self.expected_version
         serializer = PeriodUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         verbs.update_period(
@@ -252,9 +251,7 @@ class PeriodViewSet(IncidentChildViewSet):
     def activate(self, request, incident_id=None, pk=None):
         """Make this the current operational period."""
         period = self.get_object()
-        verbs.activate_period(
-            period, actor=request.user, expected_version=expected_version(request)
-        )
+        verbs.activate_period(period, actor=request.user, expected_version=self.expected_version)
         return self._render(period)
 
     @extend_schema(parameters=[PERIOD_PARAMETER], responses=IapSerializer)

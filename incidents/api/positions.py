@@ -9,7 +9,6 @@ from rest_framework.response import Response
 
 from agencies.models import Agency
 from coordination.api import StrictSerializerMixin
-from coordination.concurrency import expected_version
 from coordination.errors import NotFound
 from incidents.api.base import IncidentChildViewSet
 from incidents.error_codes import IncidentErrorCode as Code
@@ -225,7 +224,7 @@ class PositionViewSet(IncidentChildViewSet):
     )
     def partial_update(self, request, incident_id=None, pk=None):
         position = self.get_object()
-        version = expected_version(request)
+        version = self.expected_version
         serializer = PositionUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -242,7 +241,7 @@ class PositionViewSet(IncidentChildViewSet):
     @extend_schema(parameters=[POSITION_PARAMETER], responses={204: None})
     def destroy(self, request, incident_id=None, pk=None):
         position = self.get_object()
-        verbs.vacate_position(position, actor=request.user)
+        verbs.vacate_position(position, actor=request.user, expected_version=self.expected_version)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(parameters=[PERIOD_QUERY], responses=OrgChartSerializer)

@@ -11,7 +11,6 @@ from rest_framework.response import Response
 
 from agencies.models import Agency
 from coordination.api import StrictSerializerMixin
-from coordination.concurrency import expected_version
 from incidents.api.base import IncidentChildViewSet
 from incidents.api.tasks import PRIORITY_RANK, AgencyNameSerializer, PriorityRankOrdering
 from incidents.models import (
@@ -249,7 +248,7 @@ class ResourceRequestViewSet(mixins.ListModelMixin, IncidentChildViewSet):
     def partial_update(self, request, incident_id=None, pk=None):
         """Correct what is asked for while it is still only requested (requester side)."""
         found = self.get_object()
-        version = expected_version(request)
+        version = self.expected_version
         serializer = ResourceRequestUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         verbs.update_request(
@@ -267,7 +266,7 @@ class ResourceRequestViewSet(mixins.ListModelMixin, IncidentChildViewSet):
         """Take the next step: the supplier approves, denies, assigns and dispatches; the
         requester cancels before dispatch and confirms delivery."""
         found = self.get_object()
-        version = expected_version(request)
+        version = self.expected_version
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         verbs.take_step(

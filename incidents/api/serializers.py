@@ -155,18 +155,32 @@ class ShareSerializer(serializers.ModelSerializer):
         return Access(share.level).label
 
     def get_agreement(self, share) -> dict | None:
-        if share.agreement is None:
-            return None
-        return {
-            "id": share.agreement.pk,
-            "name": share.agreement.name,
-            "status": share.agreement.effective_status,
-        }
+        return agreement_reference(share.agreement)
+
+
+def agreement_reference(agreement) -> dict | None:
+    """The agreement a share or named grant was made under, and whether it is in force
+    (its grants count only while its status is active)."""
+    if agreement is None:
+        return None
+    return {"id": agreement.pk, "name": agreement.name, "status": agreement.effective_status}
+
+
+class AgreementReferenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    status = serializers.CharField()
 
 
 class NamedGrantSerializer(serializers.Serializer):
     person = serializers.CharField()
     level = serializers.CharField()
+    agreement = AgreementReferenceSerializer(
+        allow_null=True,
+        help_text="The agreement the person was named under; the grant counts only while "
+        "it is active. Null for a person of the lead agency's organisation or one named "
+        "by breaking glass.",
+    )
 
 
 class SharesSerializer(serializers.Serializer):

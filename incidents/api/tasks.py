@@ -13,7 +13,6 @@ from rest_framework.response import Response
 from agencies.access import member_agencies
 from agencies.models import Agency
 from coordination.api import StrictSerializerMixin
-from coordination.concurrency import expected_version
 from coordination.errors import Invalid
 from incidents.api.base import IncidentChildViewSet
 from incidents.error_codes import IncidentErrorCode as Code
@@ -230,7 +229,7 @@ class TaskViewSet(mixins.ListModelMixin, IncidentChildViewSet):
     def partial_update(self, request, incident_id=None, pk=None):
         """Edit or reassign; naming either assignee replaces the whole assignment."""
         task = self.get_object()
-        version = expected_version(request)
+        version = self.expected_version
         serializer = TaskWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
@@ -248,7 +247,7 @@ class TaskViewSet(mixins.ListModelMixin, IncidentChildViewSet):
     def status(self, request, incident_id=None, pk=None):
         """Move the task along: command, or the person or agency it is assigned to."""
         task = self.get_object()
-        version = expected_version(request)
+        version = self.expected_version
         serializer = TaskStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         verbs.change_task_status(

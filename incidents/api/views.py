@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from coordination.concurrency import etag, expected_version
+from coordination.concurrency import etag
 from coordination.errors import NotFound
 from incidents.api.base import SharedObjectViewSet
 from incidents.api.filters import IncidentFilter
@@ -20,12 +20,12 @@ from incidents.api.serializers import (
     ShareSerializer,
     SharesSerializer,
     StatusRequestSerializer,
+    agreement_reference,
 )
 from incidents.models import Incident
 from incidents.services import incidents as verbs
 from incidents.services import sharing as sharing_verbs
 from sharing import grants, policy
-from sharing.access import Access
 from sharing.error_codes import SharingErrorCode
 
 User = get_user_model()
@@ -45,15 +45,16 @@ class IncidentViewSet(mixins.ListModelMixin, SharedObjectViewSet):
     ordering = ["-updated_at", "-id"]
     action_perms = {
         "list": "view",
-        "create": "view",
+        "create": "contribute",
         "retrieve": "view",
-        "partial_update": "view",
+        "partial_update": "command",
         "status": "command",
         "shares:get": "view",
         "shares:post": "share",
         "revoke_share": "share",
         "revoke_person": "share",
     }
+    unversioned_actions = frozenset({"shares", "revoke_share", "revoke_person"})
 
     def base_queryset(self):
         incidents = Incident.objects.select_related("lead_agency", "created_by", "updated_by")
@@ -93,7 +94,7 @@ class IncidentViewSet(mixins.ListModelMixin, SharedObjectViewSet):
     )
     def partial_update(self, request, id=None):
         incident = self.get_object()
-        version = expected_version(request)
+        version = self.expected_version
         serializer = IncidentUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
@@ -111,7 +112,7 @@ class IncidentViewSet(mixins.ListModelMixin, SharedObjectViewSet):
     def status(self, request, id=None):
         """Move the incident along reported -> active -> contained -> closed (or reopen)."""
         incident = self.get_object()
-        version = expected_version(request)
+        version = self.expected_version
         serializer = StatusRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         verbs.change_status(
@@ -125,11 +126,15 @@ class IncidentViewSet(mixins.ListModelMixin, SharedObjectViewSet):
 
     def _shares(self, incident):
         agency_shares = incident.shares.select_related("agency", "agreement", "granted_by")
-        levels = grants.person_levels(incident)
-        people = User.objects.in_bulk(list(levels))
+        named_grants = grants.named_grants(incident)
+        people = User.objects.in_bulk([grant.user_id for grant in named_grants])
         named = [
-            {"person": people[user_id].get_username(), "level": Access(level).label}
-            for user_id, level in levels.items()
+            {
+                "person": people[grant.user_id].get_username(),
+                "level": grant.level.label,
+                "agreement": agreement_reference(grant.agreement),
+            }
+            for grant in named_grants
         ]
         return {
             "agencies": ShareSerializer(agency_shares.order_by("granted_at", "id"), many=True).data,

@@ -4,10 +4,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from guardian.models import GroupObjectPermissionBase
 
 from sharing.markings import TLP
-from sharing.models import AgencyShareBase
+from sharing.models import AgencyShareBase, NamedGrantBase
 
 
 class IncidentType(models.TextChoices):
@@ -146,8 +146,9 @@ class IncidentShare(AgencyShareBase):
         return f"{self.incident.reference} shared with {self.agency.slug}"
 
 
-class IncidentUserGrant(UserObjectPermissionBase):
-    """guardian's direct foreign-key table of named (per-person) incident grants."""
+class IncidentUserGrant(NamedGrantBase):
+    """guardian's direct foreign-key table of named (per-person) incident grants, each
+    with the agreement it was made under (if any)."""
 
     content_object = models.ForeignKey(Incident, on_delete=models.CASCADE)
 

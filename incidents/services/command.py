@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from agencies.access import member_agencies
 from agencies.models import Agency, ApiClient
-from coordination.concurrency import check_version
+from coordination.concurrency import changed, check_version
 from coordination.errors import Conflict, Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import (
@@ -208,6 +208,7 @@ def update_period(
     unknown = set(changes) - {"starts_at", "ends_at", *PERIOD_TEXTS}
     if unknown:
         raise Invalid(Code.INVALID, f"Not a period field: {', '.join(sorted(unknown))}.")
+    changes = changed(period, changes)
     if "starts_at" in changes or "ends_at" in changes:
         _check_span(
             incident,
@@ -215,10 +216,16 @@ def update_period(
             changes.get("ends_at", period.ends_at),
             moving=period,
         )
+    if objectives is not None:
+        objectives = _clean_objectives(objectives)
+        current = list(period.objectives.order_by("order").values_list("text", "status"))
+        if [(objective.text, objective.status) for objective in objectives] == current:
+            objectives = None
+    if not changes and objectives is None:
+        return period
     for name, value in changes.items():
         setattr(period, name, value)
     if objectives is not None:
-        objectives = _clean_objectives(objectives)
         period.objectives.all().delete()
         _write_objectives(period, objectives)
     period.version += 1
@@ -455,11 +462,14 @@ def reassign_position(
     _check_open(period)
     before = _describe(position)
     before_person = position.person
+    held = (position.name, position.person_id, position.agency_id)
     if name is not None:
         position.name = _check_name(position.kind, name)
     if person is not None or agency is not None:
         position.person = person or position.person
         position.agency = _agency_for(period, position.person, agency)
+    if (position.name, position.person_id, position.agency_id) == held:
+        return position
     _check_vacant(period, position.kind, position.name, position.agency, moving=position)
     position.version += 1
     position.save()
@@ -477,9 +487,9 @@ def reassign_position(
 
 
 @transaction.atomic
-def vacate_position(position: Position, *, actor) -> None:
+def vacate_position(position: Position, *, actor, expected_version: int | None = None) -> None:
     """Leave a post empty (command). Whoever reported to it reports to operations again."""
-    position = _locked_position(position, None)
+    position = _locked_position(position, expected_version)
     period = position.period
     policy.require(actor, "command", period.incident)
     _check_open(period)

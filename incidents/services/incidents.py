@@ -7,12 +7,13 @@ wrote (otherwise the whole change is rolled back).
 
 from datetime import UTC, datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from agencies.geo import parse_boundary, parse_point
 from agencies.models import Agency
-from coordination.concurrency import check_version
+from coordination.concurrency import changed, check_version
 from coordination.errors import Conflict, Forbidden, Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import (
@@ -29,6 +30,7 @@ from incidents.models import (
 from incidents.services.journal import log_change
 from incidents.services.locks import locked_incident
 from incidents.services.routing import route_incident
+from incidents.services.sharing import keep_commander_named
 from sharing import audit, grants, policy
 from sharing.access import Access
 from sharing.error_codes import SharingErrorCode
@@ -193,25 +195,29 @@ def _bump(incident: Incident) -> None:
 def update_incident(
     incident: Incident, *, actor, expected_version: int | None = None, **changes
 ) -> Incident:
-    """Edit an incident (command); a marking change goes through `change_marking`."""
+    """Edit an incident (command, whatever the body); lowering its marking also needs
+    share. Naming only current values changes nothing."""
     unknown = set(changes) - set(EDITABLE_FIELDS) - {"tlp"}
     if unknown:
         raise Invalid(Code.INVALID, f"Not an editable field: {', '.join(sorted(unknown))}.")
     incident = _locked(incident, expected_version)
     permissions = policy.permissions_on(actor, incident)
-    if set(changes) - {"tlp"}:
-        policy.require(actor, "command", incident, permissions)
+    policy.require(actor, "command", incident, permissions)
     _check_choices(incident_type=changes.get("incident_type"), severity=changes.get("severity"))
+    marking = changes.pop("tlp", None)
+    changes = changed(incident, changes)
     if "location" in changes:
         incident.longitude, incident.latitude = _clean_location(changes["location"])
     if "affected_area" in changes:
         _clean_area(changes["affected_area"])
-    marking = changes.pop("tlp", None)
+    if not changes and marking in (None, incident.tlp):
+        return incident
     for name, value in changes.items():
         setattr(incident, name, value)
-    incident.updated_by = actor
-    _bump(incident)
-    incident.save()
+    if changes:
+        incident.updated_by = actor
+        _bump(incident)
+        incident.save()
     if "incident_type" in changes:
         _withdraw_uncovered_shares(incident, actor=actor)
     if marking is not None and marking != incident.tlp:
@@ -237,10 +243,10 @@ def _change_marking(incident: Incident, tlp: str, *, actor, permissions) -> None
     _check_choices(tlp=tlp)
     raising = is_stricter(tlp, incident.tlp)
     policy.require(actor, "command" if raising else "share", incident, permissions)
-    if tlp == TLP.RED:
-        grants.grant_person(incident, actor, Access.SHARE)
     before = incident.tlp
     incident.tlp = tlp
+    if tlp == TLP.RED:
+        keep_commander_named(incident, actor=actor)
     incident.updated_by = actor
     _bump(incident)
     incident.save(update_fields=["tlp", "updated_by", "updated_at", "version"])
@@ -255,15 +261,18 @@ def _change_marking(incident: Incident, tlp: str, *, actor, permissions) -> None
         _withdraw_uncovered_shares(incident, actor=actor)
 
 
+def _covers(agreement, incident: Incident) -> bool:
+    return agreement.covers_type(incident.incident_type) and allows(agreement.max_tlp, incident.tlp)
+
+
 def _withdraw_uncovered_shares(incident: Incident, *, actor) -> None:
-    """Shares whose agreement no longer covers the incident's type or marking end now."""
+    """Shares, and people named, under an agreement that no longer covers the incident's
+    type or marking end now."""
     for share in incident.shares.filter(kind=ShareKind.AGREEMENT).select_related(
         "agreement", "agency"
     ):
         agreement = share.agreement
-        if agreement.covers_type(incident.incident_type) and allows(
-            agreement.max_tlp, incident.tlp
-        ):
+        if _covers(agreement, incident):
             continue
         audit.record(
             AuditAction.SHARE_REVOKED,
@@ -277,6 +286,24 @@ def _withdraw_uncovered_shares(incident: Incident, *, actor) -> None:
             },
         )
         grants.revoke_agency(share)
+    uncovered = {
+        grant.user_id: grant.agreement
+        for grant in grants.named_grants(incident)
+        if grant.agreement is not None and not _covers(grant.agreement, incident)
+    }
+    for person in get_user_model().objects.filter(pk__in=uncovered).order_by("pk"):
+        audit.record(
+            AuditAction.PERSON_REVOKED,
+            actor=actor,
+            agency=incident.lead_agency,
+            target=incident,
+            detail={
+                "person": person.get_username(),
+                "reason": "the agreement no longer covers the incident",
+                "agreement": uncovered[person.pk].pk,
+            },
+        )
+        grants.revoke_person(incident, person)
 
 
 @transaction.atomic

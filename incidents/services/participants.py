@@ -142,6 +142,8 @@ def change_part(
         )
     if participant.status != ParticipantStatus.ACTIVE:
         raise Conflict(Code.NOT_PARTICIPATING, "Add the proposed agency before changing its part.")
+    if part == participant.part:
+        return participant
     before = participant.part
     if participant.share is not None and participant.share.level < DEFAULT_LEVEL[part]:
         grants.change_level(participant.share, DEFAULT_LEVEL[part])
@@ -160,7 +162,9 @@ def change_part(
 
 
 @transaction.atomic
-def remove_participant(participant: Participant, *, actor) -> None:
+def remove_participant(
+    participant: Participant, *, actor, expected_version: int | None = None
+) -> None:
     """Take an agency out (command): its share, its positions from now on and its open
     tasks go at once. The lead cannot be removed; a proposal is dismissed."""
     incident = locked_incident(participant.incident)
@@ -170,6 +174,7 @@ def remove_participant(participant: Participant, *, actor) -> None:
         .select_related("agency")
         .get(pk=participant.pk)
     )
+    check_version(participant.version, expected_version)
     if participant.part == ParticipantPart.LEAD:
         raise Conflict(Code.LEAD_PARTICIPANT, "The lead agency cannot be removed.")
     if participant.status == ParticipantStatus.PROPOSED:

@@ -15,7 +15,7 @@ from agencies.access import agencies_with
 from agencies.capabilities import Capability
 from agencies.geo import parse_point
 from agencies.models import Agency
-from coordination.concurrency import check_version
+from coordination.concurrency import changed, check_version
 from coordination.errors import Conflict, Forbidden, Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import (
@@ -269,6 +269,9 @@ def update_request(
     if "resource_kind" in changes:
         changes["resource_kind"] = changes["resource_kind"].strip()
     _check_fields(changes)
+    changes = changed(request, changes)
+    if not changes:
+        return request
     for name, value in changes.items():
         setattr(request, name, value)
     request.version += 1

@@ -199,22 +199,55 @@ def withdraw_share(share: IncidentShare, *, actor) -> None:
     grants.revoke_agency(share)
 
 
-def _person_may_be_named(incident: Incident, person, *, actor, break_glass, justification):
-    if hasattr(person, "api_client"):
-        raise Invalid(Code.NOT_A_PERSON, "Named grants are for people, not API clients.")
-    agencies = list(Agency.objects.filter(roles__group__user=person, is_active=True).distinct())
-    if not agencies:
-        raise Invalid(Code.NOT_A_PERSON, f"{person.get_username()} holds no role in any agency.")
+def _agencies_of(person) -> list[Agency]:
+    return list(Agency.objects.filter(roles__group__user=person, is_active=True).distinct())
+
+
+def _basis_without_glass(incident: Incident, agencies: list[Agency], *, actor):
+    """(agency, kind, agreement) under which a person of `agencies` may be named without
+    breaking glass, or None. Inside the lead's organisation comes first: a grant made
+    there never depends on an agreement."""
+    found = None
     for agency in agencies:
         try:
-            return agency, _basis(
+            kind, agreement = _basis(
                 incident, agency, actor=actor, break_glass=False, justification=""
             )
         except Conflict:
             continue
-    return agencies[0], _basis(
+        if kind == ShareKind.INTERNAL:
+            return agency, kind, agreement
+        found = found or (agency, kind, agreement)
+    return found
+
+
+def _person_may_be_named(incident: Incident, person, *, actor, break_glass, justification):
+    """(agency, kind, agreement) the person is named under: inside the lead's organisation,
+    else under an agreement in force that covers the incident, else by breaking glass."""
+    if hasattr(person, "api_client"):
+        raise Invalid(Code.NOT_A_PERSON, "Named grants are for people, not API clients.")
+    agencies = _agencies_of(person)
+    if not agencies:
+        raise Invalid(Code.NOT_A_PERSON, f"{person.get_username()} holds no role in any agency.")
+    basis = _basis_without_glass(incident, agencies, actor=actor)
+    if basis is not None:
+        return basis
+    kind, agreement = _basis(
         incident, agencies[0], actor=actor, break_glass=break_glass, justification=justification
     )
+    return agencies[0], kind, agreement
+
+
+def keep_commander_named(incident: Incident, *, actor) -> None:
+    """Name whoever marks the incident RED on it, at share level, so the marking does not
+    hide it from them, on the basis anyone would be named on: inside the lead's
+    organisation, or under an agreement that covers it now (and counts while that one is
+    in force). Someone of another agency with no such agreement is not named here; the
+    verb then refuses the change as one that would hide the incident from them."""
+    basis = _basis_without_glass(incident, _agencies_of(actor), actor=actor)
+    if basis is not None:
+        _agency, _kind, agreement = basis
+        grants.grant_person(incident, actor, Access.SHARE, agreement=agreement)
 
 
 @transaction.atomic
@@ -227,14 +260,22 @@ def grant_person(
     break_glass: bool = False,
     justification: str = "",
 ) -> None:
-    """Name one person on an incident (at any marking; the only way in under RED)."""
+    """Name one person on an incident (at any marking; the only way in under RED).
+
+    A person of another agency is named under the agreement that lets the lead agency
+    share the incident with theirs, and keeps the grant only while it is in force.
+    """
     incident = locked_incident(incident)
     policy.require(actor, "share", incident)
-    agency, (kind, _agreement) = _person_may_be_named(
+    agency, kind, agreement = _person_may_be_named(
         incident, person, actor=actor, break_glass=break_glass, justification=justification
     )
-    grants.grant_person(incident, person, level)
-    detail = {"person": person.get_username(), "level": Access(level).label}
+    grants.grant_person(incident, person, level, agreement=agreement)
+    detail = {
+        "person": person.get_username(),
+        "level": Access(level).label,
+        "agreement": agreement.pk if agreement else None,
+    }
     if kind == ShareKind.BREAK_GLASS:
         detail["justification"] = justification
     audit.record(

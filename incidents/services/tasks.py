@@ -12,7 +12,7 @@ from django.db import transaction
 from agencies.access import agencies_with
 from agencies.capabilities import Capability
 from agencies.models import Agency, Membership
-from coordination.concurrency import check_version
+from coordination.concurrency import changed, check_version
 from coordination.errors import Conflict, Forbidden, Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import (
@@ -190,6 +190,9 @@ def update_task(task: Task, *, actor, expected_version: int | None = None, **cha
         reassigned = (agency, person) != (task.assigned_agency, task.assigned_person)
         before = _assignee_label(task)
         task.assigned_agency, task.assigned_person = agency, person
+    changes = changed(task, changes)
+    if not changes and not reassigned:
+        return task
     for name, value in changes.items():
         setattr(task, name, value)
     task.updated_by = actor

@@ -62,11 +62,19 @@ def _share_rows(incident, *, may_share: bool, level_form=None):
 
 
 def _named_people(incident):
-    """The people named on the incident, by username, with their level."""
-    levels = grants.person_levels(incident)
-    people = User.objects.in_bulk(list(levels))
+    """The people named on the incident, by username, with their level and the agreement
+    they were named under (their grant counts only while it is active)."""
+    named_grants = grants.named_grants(incident)
+    people = User.objects.in_bulk([grant.user_id for grant in named_grants])
     return sorted(
-        ({"person": people[pk], "level": Access(level).label} for pk, level in levels.items()),
+        (
+            {
+                "person": people[grant.user_id],
+                "level": grant.level.label,
+                "agreement": grant.agreement,
+            }
+            for grant in named_grants
+        ),
         key=lambda grant: grant["person"].get_username(),
     )
 

@@ -7,6 +7,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from sharing import audit
 from sharing.models import AgreementStatus, AuditAction, AuditRecord, SharingAgreement
 
 
@@ -55,7 +56,10 @@ class AuditRecordFilter(django_filters.FilterSet):
     until = django_filters.IsoDateTimeFilter(
         field_name="at", lookup_expr="lt", label="Before (ISO 8601)"
     )
-    target_id = django_filters.CharFilter()
+    target_id = django_filters.CharFilter(
+        method="filter_target_id",
+        label="The id of the record's object; an object you may not see finds nothing",
+    )
     actor = django_filters.CharFilter(field_name="actor__username", label="The actor's username")
 
     class Meta:
@@ -64,3 +68,6 @@ class AuditRecordFilter(django_filters.FilterSet):
 
     def filter_agency(self, queryset, name, value):
         return queryset.filter(Q(agency__slug=value) | Q(other_agency__slug=value))
+
+    def filter_target_id(self, queryset, name, value):
+        return queryset.filter(audit.about_target(getattr(self.request, "user", None), value))

@@ -1,9 +1,11 @@
 """Shapes of the sharing resources on the wire. Writes are handed to `sharing.agreements`."""
 
+from django.db.models.manager import BaseManager
 from rest_framework import serializers
 
 from agencies.models import Agency
 from coordination.api import StrictSerializerMixin
+from sharing import audit
 from sharing.markings import TLP
 from sharing.models import AgreementParty, AgreementStatus, AuditRecord, SharingAgreement
 
@@ -110,13 +112,36 @@ class RenewSerializer(PartyActionSerializer):
     review_due = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+def _reader(context):
+    request = context.get("request")
+    return getattr(request, "user", None)
+
+
+class AuditRecordListSerializer(serializers.ListSerializer):
+    """A page of records, as the reader may read them now: one policy question a page."""
+
+    def to_representation(self, data):
+        records = data.all() if isinstance(data, BaseManager) else data
+        return super().to_representation(audit.as_read_by(_reader(self.context), records))
+
+
 class AuditRecordSerializer(serializers.ModelSerializer):
+    """A record as its reader may read it now (`sharing.audit.as_read_by`): about an
+    object the reader may not see, it names "an incident you cannot see" and withholds
+    the object's id and details. `hash` covers the stored record, not what is withheld."""
+
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
     agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     other_agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    withheld = serializers.BooleanField(
+        read_only=True,
+        help_text="The record concerns an object the reader may not see now: its id, "
+        "label and details are withheld",
+    )
 
     class Meta:
         model = AuditRecord
+        list_serializer_class = AuditRecordListSerializer
         fields = [
             "id",
             "at",
@@ -128,6 +153,7 @@ class AuditRecordSerializer(serializers.ModelSerializer):
             "target_type",
             "target_id",
             "target_label",
+            "withheld",
             "flagged",
             "detail",
             "ip_address",
@@ -135,6 +161,11 @@ class AuditRecordSerializer(serializers.ModelSerializer):
             "hash",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        if not hasattr(instance, "withheld"):
+            [instance] = audit.as_read_by(_reader(self.context), [instance])
+        return super().to_representation(instance)
 
 
 class ChainVerificationSerializer(serializers.Serializer):

@@ -39,6 +39,8 @@ def audit(request, slug):
     page = Paginator(
         records.select_related("agency", "other_agency").order_by("-id"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    # The page tells the reader only what they may see now of the objects it names.
+    page.object_list = chain.as_read_by(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = admin_context(

@@ -356,17 +356,33 @@ def test_a_revoked_administrator_loses_access_at_once(
 # API clients act as a person in their role would
 
 
-def test_an_api_client_in_the_admin_role_lists_its_agencys_members(
-    api_with_token, agency, admin, analyst, other_admin
+def test_an_api_client_in_the_admin_role_cannot_make_an_administrator(
+    api_with_token, problem, agency, admin, analyst, other_admin
 ):
+    """A partner system administers nothing: with a leaked admin-role token an attacker
+    would otherwise make a person of theirs an administrator, who then mints tokens."""
     _, token = issue_client(agency, "admin")
+    partner = api_with_token(token)
+    accomplice = UserFactory(username="accomplice")
 
-    response = api_with_token(token).get(MEMBERSHIPS)
+    problem(
+        partner.post(
+            MEMBERSHIPS,
+            {"agency": "harbor-police", "user": "accomplice", "role": "admin"},
+            format="json",
+        ),
+        403,
+        "not_administrator",
+    )
+    problem(
+        partner.patch(detail(analyst.memberships.get()), {"role": "admin"}, format="json"),
+        404,
+        "not_found",
+    )
 
-    assert listed(response) == [
-        ("harbor-police.admin", "harbor-police", "admin"),
-        ("harbor-police.analyst", "harbor-police", "analyst"),
-    ]
+    assert listed(partner.get(MEMBERSHIPS)) == []
+    assert not accomplice.memberships.exists()
+    assert analyst.memberships.get().role.slug == "analyst"
 
 
 def test_an_api_client_in_the_analyst_role_sees_no_memberships(

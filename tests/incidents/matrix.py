@@ -211,3 +211,98 @@ def leaked(response, secrets, *, path: str) -> list[str]:
     """
     body = response.content.decode("utf-8", errors="replace").replace(path, "<request path>")
     return [secret for secret in secrets if secret.lower() in body.lower()]
+
+
+# Named grants: one analyst of each agency is named on the incident, at contribute. Esterly
+# Fire's is named under the agreement (which here reaches RED), so the grant counts only
+# while it is in force; Harbor Police's and its Marine Unit's are named inside the lead's
+# organisation, and Northgate Water's by breaking glass: theirs depend on no agreement.
+NAMED_ROLE = "analyst"
+NAMED_STATES = (SHARED, EXPIRED, SUSPENDED)  # of the agreement: in force, run out, suspended
+BREAK_GLASS_REASON = "Northgate Water's analyst must see the spill reach the water intake now."
+
+
+@dataclass
+class NamedWorld(World):
+    """One incident at one marking with a person of each agency named on it, and the
+    agreement between Harbor Police and Esterly Fire in one state."""
+
+    named_people: dict[str, object] = field(default_factory=dict)
+
+    def add_named_actors(self) -> list[tuple[Actor, bool]]:
+        """Per agency: the person named, a colleague in the same role who is not, and an
+        API client in that role; each with whether they are named."""
+        actors = []
+        for relation in RELATIONS:
+            agency = self.agencies[relation]
+            named = APIClient()
+            named.force_login(self.named_people[relation])
+            colleague = APIClient()
+            colleague.force_login(
+                member_of(agency, NAMED_ROLE, username=f"{agency.slug}.{NAMED_ROLE}")
+            )
+            bridge = APIClient()
+            _, token = issue_client(agency, NAMED_ROLE, name=f"{agency.slug} bridge")
+            bridge.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+            actors += [
+                (Actor(NAMED_ROLE, relation, SESSION, named), True),
+                (Actor(NAMED_ROLE, relation, SESSION, colleague), False),
+                (Actor(NAMED_ROLE, relation, API_CLIENT, bridge), False),
+            ]
+        self.actors = [actor for actor, _ in actors]
+        return actors
+
+
+@transaction.atomic
+def build_named_world(tlp: str, state: str) -> NamedWorld:
+    """Open the incident at `tlp`, shared with no agency; name an analyst of each agency
+    on it at contribute; then put the agreement into `state`."""
+    agencies = build_agencies()
+    own, other = agencies[OWN], agencies[OTHER]
+    opener = member_of(own, "duty_officer", username="harbor-police.on-call-duty-officer")
+    own_admin = member_of(own, "admin", username="harbor-police.agreements-admin")
+    other_admin = member_of(other, "admin", username="esterly-fire.agreements-admin")
+    agreement = agreement_between(
+        own, other, actor_first=own_admin, actor_second=other_admin, max_tlp="RED"
+    )
+    word = SECRET_WORDS[tlp]
+    incident = open_incident(
+        opener,
+        title=f"{word} chemical spill at Pier 9",
+        description=f"Drums leaking into the harbour by the {word} Quay.",
+        incident_type="hazmat",
+        tlp=tlp,
+    )
+    named_people = {}
+    for relation in RELATIONS:
+        agency = agencies[relation]
+        person = member_of(agency, NAMED_ROLE, username=f"{agency.slug}.named-{NAMED_ROLE}")
+        glass = relation == UNRELATED
+        sharing_services.grant_person(
+            incident,
+            actor=opener,
+            person=person,
+            level=Access.CONTRIBUTE,
+            break_glass=glass,
+            justification=BREAK_GLASS_REASON if glass else "",
+        )
+        named_people[relation] = person
+    if state == EXPIRED:
+        SharingAgreement.objects.filter(pk=agreement.pk).update(
+            valid_until=timezone.now() - timedelta(seconds=1)
+        )
+    elif state == SUSPENDED:
+        suspend_agreement(agreement, agency=other, actor=other_admin, reason="Annual review")
+    incident.refresh_from_db()
+    return NamedWorld(
+        tlp=tlp,
+        state=state,
+        agencies=agencies,
+        opener=opener,
+        other_admin=other_admin,
+        incident=incident,
+        agreement=agreement,
+        other_share=None,
+        secret_word=word,
+        named_people=named_people,
+    )

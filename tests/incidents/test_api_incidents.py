@@ -155,7 +155,11 @@ def test_red_is_shared_with_named_people_only(api_as, duty, analyst, problem):
     assert api_as(analyst).get(INCIDENTS).json()["count"] == 0
     response = api_as(duty).post(url, {"person": "harbor-police.analyst"})
     assert response.status_code == 201, response.content
-    assert {"person": "harbor-police.analyst", "level": "view"} in response.json()["people"]
+    assert {
+        "person": "harbor-police.analyst",
+        "level": "view",
+        "agreement": None,
+    } in response.json()["people"]
     assert api_as(analyst).get(INCIDENTS).json()["count"] == 1
     assert api_as(duty).delete(f"{url}people/harbor-police.analyst/").status_code == 204
     assert api_as(analyst).get(INCIDENTS).json()["count"] == 0

@@ -1,6 +1,8 @@
 """The authorization matrix: every role, in every relation to the lead agency, meets an
 incident at every marking and in every state of sharing, through every incident action,
-as a person and as an API client.
+as a person and as an API client. Then a person of each agency is named on it, one
+under the agreement that has run out or been suspended, beside an unnamed colleague and
+their agency's API client.
 
 What each cell should answer comes from `expected_permissions` below: the rules written
 out again by hand, not asked of `sharing.policy` (a test that asks the code under test
@@ -16,6 +18,9 @@ from tests.incidents.matrix import (
     CHILD,
     EXPIRED,
     INCIDENTS,
+    NAMED_ROLE,
+    NAMED_STATES,
+    NOT_SHARED,
     OTHER,
     OWN,
     PRINCIPAL_KINDS,
@@ -24,6 +29,7 @@ from tests.incidents.matrix import (
     SUSPENDED,
     TLPS,
     UNRELATED,
+    build_named_world,
     build_world,
     leaked,
     problem_code,
@@ -74,6 +80,16 @@ ACTIONS = (
     "permissions",
     "shares_read",
     "update",
+    "update_empty",
+    "status",
+    "share",
+    "revoke",
+)
+BY_STATUS = (
+    "detail",
+    "shares_read",
+    "update",
+    "update_empty",
     "status",
     "share",
     "revoke",
@@ -96,7 +112,8 @@ def expected_cell(action: str, permissions: frozenset[str], *, share_exists: boo
         return OK
     if action == "permissions":
         return sorted(permissions)
-    if action in ("update", "status"):
+    if action in ("update", "update_empty", "status"):
+        # A write needs command whatever its body; an empty one is a write too.
         return OK if "command" in permissions else REFUSED
     if action == "share":
         # Northgate Water has no agreement with Harbor Police, and nobody breaks glass.
@@ -128,6 +145,7 @@ def requests_of(world) -> list[tuple[str, str, str, dict | None]]:
         ("detail", "get", detail_url, None),
         ("shares_read", "get", shares_url, None),
         ("update", "patch", detail_url, {"title": "Renamed"}),
+        ("update_empty", "patch", detail_url, {}),
         ("status", "post", f"{detail_url}status/", activate),
         ("share", "post", shares_url, share_with_unrelated),
         ("revoke", "delete", revoke_url, None),
@@ -161,7 +179,7 @@ def observe(client, requests, incident_id: str, version: int):
     seen = {action: listed(responses[action][1], incident_id) for action in LISTINGS}
     listing = responses["list"][1]
     seen["count"] = (listing.status_code, listing.json().get("count"))
-    for action in ("detail", "shares_read", "update", "status", "share", "revoke"):
+    for action in BY_STATUS:
         response = responses[action][1]
         seen[action] = (response.status_code, problem_code(response))
     detail = responses["detail"][1]
@@ -215,6 +233,13 @@ def test_every_actor_gets_exactly_what_the_rules_allow(world, kind, unthrottled)
                     f"state={world.state} action={action} principal={kind}: "
                     f"expected {expected!r}, got {seen[action]!r}"
                 )
+        # And an empty write leaves the version where it was
+        response = responses["update_empty"][1]
+        if response.status_code == 200 and response["ETag"] != etag(world.incident.version):
+            mismatches.append(
+                f"role={actor.role} relation={actor.relation} tlp={world.tlp} "
+                f"action=update_empty principal={kind}: moved the version to {response['ETag']}"
+            )
         # And someone who may not see it learns nothing of it from any answer
         if "view" not in permissions:
             for action, (path, response) in responses.items():
@@ -255,3 +280,89 @@ def test_the_oracle_tells_the_rules_it_was_given():
     )
     assert expected_cell("share", VIEW, share_exists=True) == REFUSED
     assert expected_cell("update", NOTHING, share_exists=True) == HIDDEN
+
+
+# Named grants under lapsed agreements
+
+# The named grants are made at contribute.
+NAMED_LEVEL = frozenset({"view", "contribute"})
+
+
+def expected_named_permissions(relation: str, tlp: str, state: str, *, named: bool):
+    """What an analyst may do to an incident shared with no agency, on which one analyst
+    of each agency is named: Esterly Fire's under the agreement, the others without one."""
+    unnamed = expected_permissions(NAMED_ROLE, relation, tlp, NOT_SHARED)
+    if not named:
+        return unnamed
+    # Only Esterly Fire's analyst was named under the agreement; hers counts while it does.
+    counts = relation != OTHER or state == SHARED
+    return unnamed | (CAPABILITIES[NAMED_ROLE] & NAMED_LEVEL if counts else NOTHING)
+
+
+NAMED_WORLDS = [(tlp, state) for tlp in TLPS for state in NAMED_STATES]
+
+
+@pytest.fixture(params=NAMED_WORLDS, ids=[f"{tlp}-named-{state}" for tlp, state in NAMED_WORLDS])
+def named_world(request, db):
+    return build_named_world(*request.param)
+
+
+def test_named_people_get_exactly_what_their_agreement_allows(named_world, unthrottled):
+    # Given an analyst of each agency named on the incident, a colleague who is not, and
+    # their agency's API client, with the agreement in force, run out or suspended
+    assert named_world.incident.tlp == named_world.tlp
+    assert named_world.incident.shares.count() == 1  # the lead's own
+    actors = named_world.add_named_actors()
+    assert len(actors) == 12
+
+    requests = requests_of(named_world)
+    incident_id = str(named_world.incident.public_id)
+
+    mismatches, leaks = [], []
+    for actor, named in actors:
+        permissions = expected_named_permissions(
+            actor.relation, named_world.tlp, named_world.state, named=named
+        )
+        who = (
+            f"relation={actor.relation} named={named} principal={actor.kind} "
+            f"tlp={named_world.tlp} agreement={named_world.state}"
+        )
+        # When they try every action
+        seen, responses = observe(actor.client, requests, incident_id, named_world.incident.version)
+        # Then each answer is the one the rules give
+        for action in ACTIONS:
+            expected = expected_cell(action, permissions, share_exists=False)
+            if seen[action] != expected:
+                mismatches.append(
+                    f"{who} action={action}: expected {expected!r}, got {seen[action]!r}"
+                )
+        # And an empty write leaves the version where it was
+        response = responses["update_empty"][1]
+        if response.status_code == 200 and response["ETag"] != etag(named_world.incident.version):
+            mismatches.append(f"{who} action=update_empty: moved the version to {response['ETag']}")
+        # And someone who may not see it learns nothing of it from any answer
+        if "view" not in permissions:
+            for action, (path, response) in responses.items():
+                found = leaked(response, named_world.secrets, path=path)
+                if found:
+                    leaks.append(f"{who} action={action}: {response.status_code} reveals {found}")
+
+    assert mismatches == [], f"{len(mismatches)} cells wrong:\n" + "\n".join(mismatches)
+    assert leaks == [], f"{len(leaks)} answers leak a hidden incident:\n" + "\n".join(leaks)
+
+
+def test_the_named_oracle_tells_the_rules_it_was_given():
+    """Cells worked out by hand for the named dimension."""
+    both = {"view", "contribute"}
+    assert expected_named_permissions(OTHER, "RED", SHARED, named=True) == both
+    assert expected_named_permissions(OTHER, "RED", SUSPENDED, named=True) == set()
+    assert expected_named_permissions(OTHER, "AMBER+STRICT", EXPIRED, named=True) == set()
+    assert expected_named_permissions(OTHER, "GREEN", SUSPENDED, named=True) == {"view"}
+    assert expected_named_permissions(OTHER, "RED", SHARED, named=False) == set()
+    assert expected_named_permissions(OWN, "RED", SUSPENDED, named=True) == both
+    assert expected_named_permissions(OWN, "RED", SUSPENDED, named=False) == set()
+    assert expected_named_permissions(OWN, "AMBER", SUSPENDED, named=False) == both
+    assert expected_named_permissions(CHILD, "AMBER+STRICT", EXPIRED, named=True) == both
+    assert expected_named_permissions(CHILD, "AMBER", EXPIRED, named=False) == {"view"}
+    assert expected_named_permissions(UNRELATED, "RED", SUSPENDED, named=True) == both
+    assert expected_named_permissions(UNRELATED, "AMBER", SHARED, named=False) == set()
