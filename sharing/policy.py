@@ -291,6 +291,16 @@ def visible(user, queryset: QuerySet, perm: str = "view") -> QuerySet:
     return queryset.filter(_admits(target, user, held_roles(user), perm))
 
 
+def visible_or_404(user, queryset: QuerySet, **lookup) -> Model:
+    """The object of `queryset` matching `lookup` that the user may see, else 404: one
+    that does not exist and one that is not theirs get the same answer. The API and the
+    pages look every object up through here."""
+    found = visible(user, queryset, "view").filter(**lookup).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def can(user, perm: str, obj: Model) -> bool:
     """Whether the user may `perm` this object: two small queries."""
     return perm in permissions_on(user, obj, perms=(perm,))

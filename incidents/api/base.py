@@ -7,7 +7,6 @@ is refused, so a new endpoint that forgets to say what it needs fails its first 
 """
 
 from django.db.models import QuerySet
-from django.http import Http404
 from rest_framework import exceptions, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -92,15 +91,10 @@ class IncidentChildViewSet(SharedObjectViewSet):
             )
 
     def _visible_incident(self):
-        incidents = policy.visible(self.request.user, Incident.objects.all(), "view")
-        incident = (
-            incidents.select_related("lead_agency")
-            .filter(public_id=self.kwargs["incident_id"])
-            .first()
+        incidents = Incident.objects.select_related("lead_agency")
+        return policy.visible_or_404(
+            self.request.user, incidents, public_id=self.kwargs["incident_id"]
         )
-        if incident is None:
-            raise Http404
-        return incident
 
     def get_queryset(self) -> QuerySet:
         return policy.visible(

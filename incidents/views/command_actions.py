@@ -60,37 +60,20 @@ def _commanded_incident(request, incident_id):
     return incident
 
 
-def _visible(request, queryset):
-    found = policy.visible(request.user, queryset, "view").first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def _participant(request, incident, slug) -> Participant:
-    return _visible(
-        request,
-        Participant.objects.filter(incident=incident, agency__slug=slug).select_related(
-            "agency", "share"
-        ),
-    )
+    participants = Participant.objects.select_related("agency", "share")
+    return policy.visible_or_404(request.user, participants, incident=incident, agency__slug=slug)
 
 
 def _period(request, incident, number) -> OperationalPeriod:
-    return _visible(
-        request,
-        OperationalPeriod.objects.filter(incident=incident, number=number).select_related(
-            "incident"
-        ),
-    )
+    periods = OperationalPeriod.objects.select_related("incident")
+    return policy.visible_or_404(request.user, periods, incident=incident, number=number)
 
 
 def _position(request, incident, position_id) -> Position:
-    return _visible(
-        request,
-        Position.objects.filter(period__incident=incident, public_id=position_id).select_related(
-            "period", "person", "agency"
-        ),
+    positions = Position.objects.select_related("period", "person", "agency")
+    return policy.visible_or_404(
+        request.user, positions, period__incident=incident, public_id=position_id
     )
 
 

@@ -8,7 +8,6 @@ page costs a fixed number of queries however large the organization.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -30,12 +29,12 @@ UNIT_KINDS = frozenset({PositionKind.DIVISION_SUPERVISOR, PositionKind.GROUP_SUP
 
 
 def _visible_period(request, incident_id, number) -> OperationalPeriod:
-    periods = policy.visible(
-        request.user, OperationalPeriod.objects.select_related("incident__lead_agency"), "view"
+    period = policy.visible_or_404(
+        request.user,
+        OperationalPeriod.objects.select_related("incident__lead_agency"),
+        incident__public_id=incident_id,
+        number=number,
     )
-    period = periods.filter(incident__public_id=incident_id, number=number).first()
-    if period is None:
-        raise Http404
     record_view(period.incident, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"))
     return period
 

@@ -5,8 +5,6 @@ A page never looks an incident up any other way, so "does not exist" and "not yo
 are the same 404, exactly as in the API.
 """
 
-from django.http import Http404
-
 from incidents.models import Incident
 from incidents.models.incident import TRANSITIONS
 from sharing import policy
@@ -24,14 +22,8 @@ TABS = (
 
 def visible_incident_or_404(request, incident_id) -> Incident:
     """The incident if the signed-in person may see it; otherwise 404."""
-    incident = (
-        policy.visible(request.user, Incident.objects.select_related("lead_agency"), "view")
-        .filter(public_id=incident_id)
-        .first()
-    )
-    if incident is None:
-        raise Http404
-    return incident
+    incidents = Incident.objects.select_related("lead_agency")
+    return policy.visible_or_404(request.user, incidents, public_id=incident_id)
 
 
 def incident_context(request, incident: Incident, tab: str) -> dict:

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -118,23 +117,19 @@ class Reader:
         )
 
 
-def _requests(request, incident):
-    """The incident's requests the reader may see, with their steps in one more query."""
+def _requests(incident):
+    """The incident's requests, with their steps in one more query."""
     steps = ResourceRequestStep.objects.select_related("agency", "taken_by")
-    found = (
+    return (
         ResourceRequest.objects.filter(incident=incident)
         .select_related("requesting_agency", "supplying_agency", "created_by")
         .prefetch_related(Prefetch("steps", queryset=steps))
         .order_by("-number")
     )
-    return policy.visible(request.user, found, "view")
 
 
 def _request_or_404(request, incident, request_id) -> ResourceRequest:
-    found = _requests(request, incident).filter(public_id=request_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return policy.visible_or_404(request.user, _requests(incident), public_id=request_id)
 
 
 def _detail_url(found) -> str:
@@ -154,7 +149,7 @@ def request_list(request, incident_id):
     incident = visible_incident_or_404(request, incident_id)
     context = incident_context(request, incident, "resources")
     filters = RequestFilterForm(request.GET)
-    page = Paginator(filters.narrow(_requests(request, incident)), PAGE_SIZE)
+    page = Paginator(filters.narrow(policy.visible(request.user, _requests(incident))), PAGE_SIZE)
     page = page.get_page(request.GET.get("page"))
     reader = Reader.of(request, context["permissions"])
     query = request.GET.copy()

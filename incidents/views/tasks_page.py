@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -84,19 +83,15 @@ class Reader:
         return TaskRow(task, mine, overdue, moves, form if moves else None, error)
 
 
-def _tasks(request, incident):
-    """The incident's tasks the reader may see, with what a row shows."""
-    tasks = Task.objects.filter(incident=incident).select_related(
+def _tasks(incident):
+    """The incident's tasks, with what a row shows."""
+    return Task.objects.filter(incident=incident).select_related(
         "assigned_agency", "assigned_person", "period", "updated_by"
     )
-    return policy.visible(request.user, tasks, "view")
 
 
 def _task_or_404(request, incident, task_id) -> Task:
-    task = _tasks(request, incident).filter(public_id=task_id).first()
-    if task is None:
-        raise Http404
-    return task
+    return policy.visible_or_404(request.user, _tasks(incident), public_id=task_id)
 
 
 def _list_url(incident) -> str:
@@ -118,7 +113,9 @@ def task_list(request, incident_id):
     incident = visible_incident_or_404(request, incident_id)
     context = incident_context(request, incident, "tasks")
     filters = TaskFilterForm(request.GET)
-    page = Paginator(filters.narrow(_tasks(request, incident), request.user), PAGE_SIZE)
+    page = Paginator(
+        filters.narrow(policy.visible(request.user, _tasks(incident)), request.user), PAGE_SIZE
+    )
     page = page.get_page(request.GET.get("page"))
     reader = Reader.of(request, context["permissions"])
     query = request.GET.copy()
