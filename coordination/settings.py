@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "coordination.idempotency.IdempotencyKeyMiddleware",
+    "sharing.middleware.RolesPerRequestMiddleware",
     "coordination.pages.ServiceErrorPageMiddleware",
 ]
 

@@ -25,9 +25,12 @@ its children (`register_child`): they are open exactly where their parent is, an
 child with a marking of its own is judged under the stricter of the two markings, so a
 RED entry on an AMBER incident reaches only the incident's named people.
 
-Reading the principal's roles is one small query; the decision is then one statement.
+Reading the principal's roles is one small query, made once per request (`roles_read_once`,
+entered by `sharing.middleware`); the decision is then one statement.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
@@ -173,12 +176,34 @@ class HeldRole:
     capabilities: frozenset[str]
 
 
-def held_roles(user) -> list[HeldRole]:
-    """The principal's roles in active agencies with their capabilities: one query.
+# The roles read in the current request, by account: a page asks the policy about the
+# incident and each of its parts, and the roles need reading only once for all of them.
+_request_roles: ContextVar[dict | None] = ContextVar("request_roles", default=None)
 
-    Read afresh for every decision, so a membership, role or capability change counts
-    at the next request; a person holds a handful of roles, never an unbounded list.
-    """
+
+@contextmanager
+def roles_read_once():
+    """Within this block (one request) each principal's roles are read at most once."""
+    scope = _request_roles.set({})
+    try:
+        yield
+    finally:
+        _request_roles.reset(scope)
+
+
+def held_roles(user) -> list[HeldRole]:
+    """The principal's roles in active agencies with their capabilities: one query, once
+    per request (every decision outside a request reads them afresh); a person holds a
+    handful of roles, never an unbounded list."""
+    read = _request_roles.get()
+    if read is None:
+        return _read_roles(user)
+    if user.pk not in read:
+        read[user.pk] = _read_roles(user)
+    return read[user.pk]
+
+
+def _read_roles(user) -> list[HeldRole]:
     rows = Role.objects.filter(group__user=user, agency__is_active=True).values_list(
         "pk", "group_id", "agency_id", "agency__tree_path", "capability_grants__capability"
     )
