@@ -8,7 +8,9 @@ groups means a change to a role's capabilities counts at once for everyone holdi
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from agencies.capabilities import Capability
+from agencies.error_codes import AgencyErrorCode as Code
 from agencies.models import Agency, Role
+from coordination.errors import Forbidden
 
 Principal = AbstractBaseUser | AnonymousUser
 
@@ -44,3 +46,14 @@ def member_agencies(user: Principal):
 
 def has_capability(user: Principal, agency: Agency, capability: Capability) -> bool:
     return agencies_with(user, capability).filter(pk=agency.pk).exists()
+
+
+def require_administrator(user: Principal, agency: Agency) -> None:
+    """403 unless the account administers `agency` (a person: partner systems never do)."""
+    if not has_capability(user, agency, Capability.ADMINISTER):
+        raise Forbidden(Code.NOT_ADMINISTRATOR, f"You do not administer {agency.name}.")
+
+
+def is_api_client(user: Principal) -> bool:
+    """Whether the account is a partner system's rather than a person's."""
+    return hasattr(user, "api_client")

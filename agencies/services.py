@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from agencies import extensions
+from agencies.access import is_api_client
 from agencies.capabilities import BUILTIN_ROLES, Capability
 from agencies.error_codes import AgencyErrorCode as Code
 from agencies.geo import bounding_box, parse_boundary
@@ -409,7 +410,7 @@ def add_member(agency: Agency, *, user, role: Role, actor=None) -> Membership:
     if not agency.is_active:
         raise Conflict(Code.AGENCY_INACTIVE, f"{agency.name} is not active.")
     _check_role_of(agency, role)
-    if hasattr(user, "api_client"):
+    if is_api_client(user):
         raise Invalid(
             Code.SERVICE_ACCOUNT, "An API client's account cannot be a member.", field="user"
         )

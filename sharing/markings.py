@@ -33,3 +33,13 @@ def is_stricter(marking: str, than: str) -> bool:
 def allows(ceiling: str, marking: str) -> bool:
     """Whether a ceiling (e.g. an agreement's highest TLP) admits `marking`."""
     return RANK[TLP(marking)] <= RANK[TLP(ceiling)]
+
+
+def no_looser_than(ceiling: str) -> frozenset[str]:
+    """Every marking a reader of `ceiling` may also read: `ceiling` and all below it."""
+    return frozenset(marking for marking in TLP if allows(ceiling, marking))
+
+
+def strictest(*markings: str) -> str:
+    """The strictest of the markings: what something made from all of them carries."""
+    return max(markings, key=lambda marking: RANK[TLP(marking)])

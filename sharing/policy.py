@@ -47,7 +47,7 @@ from agencies.models import Role
 from coordination.errors import Forbidden
 from sharing.access import PERMS, Access
 from sharing.error_codes import SharingErrorCode
-from sharing.markings import AGENCY_GRANTED, COMMUNITY, RANK, TLP
+from sharing.markings import AGENCY_GRANTED, COMMUNITY, TLP, no_looser_than
 from sharing.models import SharingAgreement
 
 
@@ -150,7 +150,7 @@ def _marked_exactly(markings: tuple[str, ...], marking: str) -> Q:
     """The strictest of the markings is `marking`."""
     if len(markings) == 1:
         return Q(**{markings[0]: marking})
-    at_most = frozenset(m for m in TLP if RANK[m] <= RANK[TLP(marking)])
+    at_most = no_looser_than(marking)
     any_equal = Q()
     for field in markings:
         any_equal |= Q(**{field: marking})

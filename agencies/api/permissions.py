@@ -2,16 +2,7 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from agencies.access import has_capability
-from agencies.capabilities import Capability
-from agencies.error_codes import AgencyErrorCode as Code
-from agencies.models import Agency, ApiClient, ApiScope
-from coordination.errors import Forbidden
-
-
-def require_administrator(request, agency: Agency) -> None:
-    if not has_capability(request.user, agency, Capability.ADMINISTER):
-        raise Forbidden(Code.NOT_ADMINISTRATOR, f"You do not administer {agency.name}.")
+from agencies.models import ApiClient, ApiScope
 
 
 class TokenScopePermission(BasePermission):

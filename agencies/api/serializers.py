@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from agencies.api.permissions import require_administrator
+from agencies.access import require_administrator
 from agencies.capabilities import Capability
 from agencies.geo import bounding_box, parse_boundary
 from agencies.models import (
@@ -39,7 +39,7 @@ class AgencyRoleMixin:
     """
 
     def validate(self, attrs):
-        require_administrator(self.context["request"], attrs["agency"])
+        require_administrator(self.context["request"].user, attrs["agency"])
         try:
             attrs["role"] = role_of(attrs["agency"], attrs["role"])
         except serializers.ValidationError as exc:

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies import services
-from agencies.access import agencies_with, member_agencies, roles_held
+from agencies.access import agencies_with, member_agencies, require_administrator, roles_held
 from agencies.api.filters import (
     AgencyFilter,
     ApiClientFilter,
@@ -21,7 +21,7 @@ from agencies.api.filters import (
     MembershipFilter,
     RoleFilter,
 )
-from agencies.api.permissions import IsPlatformOperator, require_administrator
+from agencies.api.permissions import IsPlatformOperator
 from agencies.api.serializers import (
     AgencySerializer,
     ApiClientCreateSerializer,
@@ -68,7 +68,7 @@ class AgencyViewSet(
     @extend_schema(request=AgencySerializer, responses=AgencySerializer)
     def partial_update(self, request, slug=None):
         agency = self.get_object()
-        require_administrator(request, agency)
+        require_administrator(request.user, agency)
         serializer = AgencySerializer(agency, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -138,7 +138,7 @@ class RoleViewSet(
         serializer = RoleCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        require_administrator(request, data["agency"])
+        require_administrator(request.user, data["agency"])
         role = services.define_role(
             data["agency"],
             name=data["name"],
@@ -150,7 +150,7 @@ class RoleViewSet(
     @extend_schema(request=RoleUpdateSerializer, responses=RoleSerializer)
     def partial_update(self, request, pk=None):
         role = self.get_object()
-        require_administrator(request, role.agency)
+        require_administrator(request.user, role.agency)
         serializer = RoleUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.change_role(role, **serializer.validated_data)
@@ -158,7 +158,7 @@ class RoleViewSet(
 
     def destroy(self, request, pk=None):
         role = self.get_object()
-        require_administrator(request, role.agency)
+        require_administrator(request.user, role.agency)
         services.delete_role(role)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -207,7 +207,7 @@ class MembershipViewSet(
     @extend_schema(request=MembershipUpdateSerializer, responses=MembershipSerializer)
     def partial_update(self, request, pk=None):
         membership = self.get_object()
-        require_administrator(request, membership.agency)
+        require_administrator(request.user, membership.agency)
         serializer = MembershipUpdateSerializer(membership, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.change_member(membership, **serializer.validated_data)
@@ -215,7 +215,7 @@ class MembershipViewSet(
 
     def destroy(self, request, pk=None):
         membership = self.get_object()
-        require_administrator(request, membership.agency)
+        require_administrator(request.user, membership.agency)
         services.deactivate_member(membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -283,7 +283,7 @@ class ApiClientViewSet(
     @extend_schema(request=ApiClientUpdateSerializer, responses=ApiClientSerializer)
     def partial_update(self, request, pk=None):
         client = self.get_object()
-        require_administrator(request, client.agency)
+        require_administrator(request.user, client.agency)
         serializer = ApiClientUpdateSerializer(client, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         services.update_api_client(client, **serializer.validated_data)
@@ -294,7 +294,7 @@ class ApiClientViewSet(
     def revoke(self, request, pk=None):
         """Stop the client's token from working, at once and for good."""
         client = self.get_object()
-        require_administrator(request, client.agency)
+        require_administrator(request.user, client.agency)
         services.revoke_api_client(client, actor=request.user)
         return self._respond(client)
 

@@ -7,8 +7,7 @@ administer it is refused with 403, as `require_administrator` refuses them in th
 
 from django.http import Http404
 
-from agencies.access import member_agencies
-from agencies.api.permissions import require_administrator
+from agencies.access import member_agencies, require_administrator
 from agencies.models import Agency
 from coordination.errors import Conflict, Forbidden, NotFound, ServiceError
 
@@ -25,7 +24,7 @@ def administered_agency(request, slug: str) -> Agency:
     agency = member_agencies(request.user).filter(slug=slug).first()
     if agency is None:
         raise Http404
-    require_administrator(request, agency)
+    require_administrator(request.user, agency)
     return agency
 
 

@@ -4,6 +4,7 @@ named person (the only way into RED), and taking it back."""
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from agencies.access import is_api_client
 from agencies.models import Agency, Role
 from coordination.errors import Conflict, Forbidden, Invalid, NotFound
 from incidents.models import Incident, IncidentShare
@@ -224,7 +225,7 @@ def _basis_without_glass(incident: Incident, agencies: list[Agency], *, actor):
 def _person_may_be_named(incident: Incident, person, *, actor, break_glass, justification):
     """(agency, kind, agreement) the person is named under: inside the lead's organisation,
     else under an agreement in force that covers the incident, else by breaking glass."""
-    if hasattr(person, "api_client"):
+    if is_api_client(person):
         raise Invalid(Code.NOT_A_PERSON, "Named grants are for people, not API clients.")
     agencies = _agencies_of(person)
     if not agencies:

@@ -39,7 +39,7 @@ from incidents.services.journal import log_change
 from incidents.services.locks import locked_incident
 from sharing import policy
 from sharing.audit import label_of
-from sharing.markings import RANK, TLP
+from sharing.markings import no_looser_than
 
 FIGURE_COUNTS = (
     "fatalities",
@@ -194,7 +194,7 @@ def _significant_events(incident: Incident) -> list[dict]:
     """The latest decisions, observations and status changes marked no more strictly than
     the incident: the report carries the incident's marking, so a stricter line, and
     anything it says, stays out of it."""
-    within = [marking for marking in TLP if RANK[marking] <= RANK[TLP(incident.tlp)]]
+    within = no_looser_than(incident.tlp)
     entries = (
         TimelineEntry.objects.filter(incident=incident, kind__in=SIGNIFICANT_KINDS, tlp__in=within)
         .select_related("agency")

@@ -21,7 +21,7 @@ from incidents.models import AUTHORED_KINDS, EntryKind, TimelineEntry
 from incidents.services import timeline as verbs
 from incidents.views.pages import incident_context, visible_incident_or_404
 from sharing import policy
-from sharing.markings import RANK, TLP
+from sharing.markings import strictest
 
 PAGE_SIZE = 50
 
@@ -122,7 +122,7 @@ def post_entry(request, incident_id):
 def _correction_form(incident, entry, data=None) -> EntryForm:
     """Marked at least as strictly as both the entry and the incident; same kind if a
     person wrote the entry."""
-    marking = max(entry.tlp, incident.tlp, key=lambda tlp: RANK[TLP(tlp)])
+    marking = strictest(entry.tlp, incident.tlp)
     kind = entry.kind if entry.kind in AUTHORED_KINDS else EntryKind.NOTE
     return EntryForm(data, initial={"tlp": marking, "kind": kind}, auto_id="correction-%s")
 

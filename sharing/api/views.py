@@ -10,8 +10,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from agencies.access import agencies_with, member_agencies
-from agencies.api.permissions import require_administrator
+from agencies.access import agencies_with, member_agencies, require_administrator
 from agencies.capabilities import Capability
 from agencies.error_codes import AgencyErrorCode
 from coordination.api import StrictQueryParamsMixin
@@ -63,7 +62,7 @@ class SharingAgreementViewSet(
         """The action's input, once the caller is known to administer the agency named."""
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
-        require_administrator(self.request, serializer.validated_data["agency"])
+        require_administrator(self.request.user, serializer.validated_data["agency"])
         return dict(serializer.validated_data)
 
     @extend_schema(
