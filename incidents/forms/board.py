@@ -13,7 +13,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from agencies.access import member_agencies
 from agencies.models import Agency
 from coordination.forms import PortalForm
-from incidents.models import IncidentStatus, IncidentType, Participant, ParticipantStatus
+from incidents.models import IncidentStatus, IncidentType, Participant
 from sharing.markings import RANK, TLP
 
 SEVERITY_CHOICES = [(str(n), f"{n} or higher") for n in range(1, 6)]
@@ -146,7 +146,7 @@ class IncidentBoardFilter(django_filters.FilterSet):
 
 def _led_by_or_joined(participant: Q, lead: Q) -> Q:
     """Led by, or actively taking part through: one IN (subquery), so no row repeats."""
-    joined = Participant.objects.filter(participant, status=ParticipantStatus.ACTIVE)
+    joined = Participant.objects.taking_part().filter(participant)
     return lead | Q(pk__in=joined.values("incident_id"))
 
 

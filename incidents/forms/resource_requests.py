@@ -10,8 +10,13 @@ from django import forms
 from agencies.access import agencies_with
 from agencies.capabilities import Capability
 from coordination.forms import PortalForm
-from incidents.forms.tasks import UNFINISHED, local_datetime_field, participating_agencies
-from incidents.models import OPEN_REQUEST_STATUSES, Priority, ResourceStatus
+from incidents.forms.tasks import UNFINISHED, local_datetime_field
+from incidents.models import (
+    OPEN_REQUEST_STATUSES,
+    Priority,
+    ResourceStatus,
+    agencies_taking_part,
+)
 
 KINDS_LIST_ID = "resource-kinds"
 
@@ -70,7 +75,7 @@ class RequestCreateForm(RequestFieldsForm):
 
     def __init__(self, *args, incident, user, **kwargs):
         super().__init__(*args, **kwargs)
-        taking_part = participating_agencies(incident)
+        taking_part = agencies_taking_part(incident).order_by("name")
         own = taking_part.filter(pk__in=agencies_with(user, Capability.CONTRIBUTE))
         own_agencies = list(own)
         if len(own_agencies) > 1:

@@ -9,9 +9,14 @@ from collections import defaultdict
 from django import forms
 
 from agencies.access import member_agencies
-from agencies.models import Agency, Membership
+from agencies.models import Membership
 from coordination.forms import PortalForm
-from incidents.models import OPEN_TASK_STATUSES, ParticipantStatus, Priority, TaskStatus
+from incidents.models import (
+    OPEN_TASK_STATUSES,
+    Priority,
+    TaskStatus,
+    agencies_taking_part,
+)
 
 # What datetime-local inputs send, and what they are shown with.
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -28,22 +33,13 @@ def local_datetime_field(label: str) -> forms.DateTimeField:
     )
 
 
-def participating_agencies(incident):
-    """The active agencies taking part now: the only ones work or requests may name."""
-    return Agency.objects.filter(
-        is_active=True,
-        participations__incident=incident,
-        participations__status=ParticipantStatus.ACTIVE,
-    ).order_by("name")
-
-
 def assignees(incident) -> tuple[list, dict]:
     """Whom a task may go to, as grouped choices and a map from choice to (agency, person).
 
     Each agency taking part is offered whole, then each of its active members, so one
     choice names both the person and the agency they work for here.
     """
-    agencies = list(participating_agencies(incident))
+    agencies = list(agencies_taking_part(incident).order_by("name"))
     members = defaultdict(list)
     for membership in (
         Membership.objects.filter(is_active=True, user__is_active=True, agency__in=agencies)

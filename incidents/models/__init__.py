@@ -9,6 +9,7 @@ from incidents.models.command import (
     ParticipantStatus,
     Position,
     PositionKind,
+    agencies_taking_part,
 )
 from incidents.models.incident import (
     TRANSITIONS,
@@ -72,4 +73,5 @@ __all__ = [
     "Task",
     "TaskStatus",
     "TimelineEntry",
+    "agencies_taking_part",
 ]

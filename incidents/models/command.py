@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from agencies.models import Agency
+
 
 class ParticipantPart(models.TextChoices):
     LEAD = "lead", "Lead agency"
@@ -18,6 +20,24 @@ class ParticipantPart(models.TextChoices):
 class ParticipantStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed (by jurisdiction routing)"
     ACTIVE = "active", "Taking part"
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def taking_part(self, incident=None):
+        """The participants taking part now (not merely proposed), of one incident (an
+        Incident or its id) if named."""
+        active = self.filter(status=ParticipantStatus.ACTIVE)
+        return active if incident is None else active.filter(incident=incident)
+
+
+def agencies_taking_part(incident):
+    """The active agencies taking part in the incident now: the only ones positions,
+    work and resource requests may name."""
+    return Agency.objects.filter(
+        is_active=True,
+        participations__incident=incident,
+        participations__status=ParticipantStatus.ACTIVE,
+    )
 
 
 class Participant(models.Model):
@@ -55,6 +75,8 @@ class Participant(models.Model):
     )
     added_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["incident", "added_at", "id"]

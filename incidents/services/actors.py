@@ -13,7 +13,7 @@ from agencies.capabilities import Capability
 from agencies.models import Agency
 from coordination.errors import Forbidden
 from incidents.error_codes import IncidentErrorCode as Code
-from incidents.models import Incident, IncidentShare, Participant, ParticipantStatus
+from incidents.models import Incident, IncidentShare, Participant
 
 
 def acting_agency(
@@ -29,9 +29,7 @@ def acting_agency(
                 field="agency",
             )
         return named
-    taking_part = Participant.objects.filter(
-        incident=incident, agency=OuterRef("pk"), status=ParticipantStatus.ACTIVE
-    )
+    taking_part = Participant.objects.taking_part(incident).filter(agency=OuterRef("pk"))
     shared = IncidentShare.objects.filter(incident=incident, agency=OuterRef("pk"))
     chosen = (
         candidates.annotate(

@@ -26,7 +26,6 @@ from incidents.models import (
     ObjectiveStatus,
     OperationalPeriod,
     Participant,
-    ParticipantStatus,
     Position,
     PositionKind,
 )
@@ -167,9 +166,7 @@ def open_period(
 def _carry_positions(previous: OperationalPeriod, period: OperationalPeriod, *, actor) -> int:
     """Copy the previous period's organisation, keeping who reports to whom. Posts held
     for agencies that no longer take part stay vacant."""
-    taking_part = Participant.objects.filter(
-        incident_id=period.incident_id, status=ParticipantStatus.ACTIVE
-    ).values("agency_id")
+    taking_part = Participant.objects.taking_part(period.incident_id).values("agency_id")
     copies: dict[int, Position] = {}
     # A position only ever reports to one filled before it, so copying in id order
     # copies each supervisor before those who report to it.
@@ -303,9 +300,7 @@ def _agency_for(period: OperationalPeriod, person, agency: Agency | None) -> Age
             f"{person.get_username()} is not a person who can fill an ICS position.",
             field="person",
         )
-    taking_part = Participant.objects.filter(
-        incident_id=period.incident_id, status=ParticipantStatus.ACTIVE
-    ).values("agency_id")
+    taking_part = Participant.objects.taking_part(period.incident_id).values("agency_id")
     candidates = member_agencies(person).filter(pk__in=taking_part)
     if agency is not None:
         if not candidates.filter(pk=agency.pk).exists():

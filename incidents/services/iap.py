@@ -8,7 +8,7 @@ Reading it costs a fixed number of queries, however large the plan.
 
 from django.utils import timezone
 
-from incidents.models import OperationalPeriod, Participant, ParticipantStatus
+from incidents.models import OperationalPeriod, Participant
 from incidents.services.orgchart import agency_of, chart_positions, person_of
 
 UNASSIGNED = "Unassigned"
@@ -33,7 +33,7 @@ def _header(period: OperationalPeriod) -> dict:
 
 def _organization(period: OperationalPeriod) -> dict:
     participants = (
-        Participant.objects.filter(incident_id=period.incident_id, status=ParticipantStatus.ACTIVE)
+        Participant.objects.taking_part(period.incident_id)
         .select_related("agency")
         .order_by("added_at", "id")
     )

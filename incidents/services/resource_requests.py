@@ -21,12 +21,12 @@ from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import (
     RESOURCE_STEPS,
     Incident,
-    ParticipantStatus,
     Priority,
     RequestSide,
     ResourceRequest,
     ResourceRequestStep,
     ResourceStatus,
+    agencies_taking_part,
 )
 from incidents.services.actors import acting_agency
 from incidents.services.journal import log_change
@@ -53,9 +53,7 @@ EDITABLE_FIELDS = (
 
 
 def _is_participating(incident: Incident, agency: Agency) -> bool:
-    return incident.participants.filter(
-        agency=agency, agency__is_active=True, status=ParticipantStatus.ACTIVE
-    ).exists()
+    return agencies_taking_part(incident).filter(pk=agency.pk).exists()
 
 
 def _check_fields(fields: dict) -> None:

@@ -27,7 +27,6 @@ from incidents.models import (
     Objective,
     OperationalPeriod,
     Participant,
-    ParticipantStatus,
     Position,
     ResourceRequest,
     SituationReport,
@@ -103,7 +102,7 @@ def _header(incident: Incident) -> dict:
 
 def _participants(incident: Incident) -> list[dict]:
     active = (
-        Participant.objects.filter(incident=incident, status=ParticipantStatus.ACTIVE)
+        Participant.objects.taking_part(incident)
         .select_related("agency")
         .order_by("added_at", "id")
     )

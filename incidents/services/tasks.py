@@ -19,10 +19,10 @@ from incidents.models import (
     TASK_TRANSITIONS,
     Incident,
     OperationalPeriod,
-    ParticipantStatus,
     Priority,
     Task,
     TaskStatus,
+    agencies_taking_part,
 )
 from incidents.services.journal import log_change
 from sharing import policy
@@ -30,14 +30,6 @@ from sharing import policy
 EDITABLE_FIELDS = ("title", "details", "due_at", "priority", "period")
 # The assignment is edited as a whole: naming either part replaces both.
 ASSIGNMENT_FIELDS = ("assigned_agency", "assigned_person")
-
-
-def _participating_agencies(incident: Incident):
-    return Agency.objects.filter(
-        is_active=True,
-        participations__incident=incident,
-        participations__status=ParticipantStatus.ACTIVE,
-    )
 
 
 def _assignment(incident: Incident, agency: Agency | None, person) -> tuple[Agency, object]:
@@ -48,7 +40,7 @@ def _assignment(incident: Incident, agency: Agency | None, person) -> tuple[Agen
     """
     if agency is None and person is None:
         raise Invalid(Code.ASSIGNEE_REQUIRED, "Assign the task to an agency, a person, or both.")
-    participating = _participating_agencies(incident)
+    participating = agencies_taking_part(incident)
     if agency is not None and not participating.filter(pk=agency.pk).exists():
         raise Invalid(
             Code.NOT_A_PARTICIPANT,

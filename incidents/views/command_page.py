@@ -109,9 +109,7 @@ def staffed_chart(period: OperationalPeriod) -> dict:
 def holders_for(incident) -> list[Holder]:
     """The people who may fill a post: active members of the agencies taking part (API
     clients' service accounts are not people). One query."""
-    taking_part = Participant.objects.filter(
-        incident=incident, status=ParticipantStatus.ACTIVE
-    ).values("agency_id")
+    taking_part = Participant.objects.taking_part(incident).values("agency_id")
     memberships = (
         Membership.objects.filter(
             is_active=True,

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_safe
 from incidents.models import (
     OperationalPeriod,
     Participant,
-    ParticipantStatus,
     PositionKind,
     Task,
 )
@@ -83,7 +82,7 @@ def ics203(request, incident_id, number):
     period = _visible_period(request, incident_id, number)
     chart = staffed_chart(period)
     agencies = (
-        Participant.objects.filter(incident_id=period.incident_id, status=ParticipantStatus.ACTIVE)
+        Participant.objects.taking_part(period.incident_id)
         .select_related("agency")
         .order_by("added_at", "id")
     )
