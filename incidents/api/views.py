@@ -9,7 +9,6 @@ from rest_framework.response import Response
 
 from coordination.concurrency import etag
 from coordination.errors import NotFound
-from incidents.api.base import SharedObjectViewSet
 from incidents.api.filters import IncidentFilter
 from incidents.api.serializers import (
     IncidentCreateSerializer,
@@ -26,6 +25,7 @@ from incidents.models import Incident
 from incidents.services import incidents as verbs
 from incidents.services import sharing as sharing_verbs
 from sharing import grants, policy
+from sharing.api.base import SharedObjectViewSet
 from sharing.error_codes import SharingErrorCode
 
 User = get_user_model()

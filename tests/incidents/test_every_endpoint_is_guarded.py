@@ -12,9 +12,9 @@ import pytest
 from django.urls import URLResolver, get_resolver, resolve
 from rest_framework.test import APIClient
 
-from incidents.api.base import SharedObjectViewSet
 from incidents.services import sharing as sharing_services
 from sharing.access import Access
+from sharing.api.base import SharedObjectViewSet
 from tests.factories import (
     AgencyFactory,
     UserFactory,
