@@ -1,6 +1,8 @@
 """An agency administrator issues an API client in the browser; its token, shown once,
 works at once for the partner system and is never shown again."""
 
+from playwright.sync_api import expect
+
 
 def test_an_admin_issues_a_client_whose_token_works_once_shown(sign_in):
     admin = sign_in("harbor-police.admin")
@@ -16,7 +18,8 @@ def test_an_admin_issues_a_client_whose_token_works_once_shown(sign_in):
     token = page.get_by_label("Bearer token").input_value()
     assert len(token) > 30
     page.get_by_role("button", name="Copy token").click()
-    assert page.get_by_role("status").filter(has_text="Copied").count() == 1
+    # The clipboard answers asynchronously: wait for the status rather than race it.
+    expect(page.get_by_role("status").filter(has_text="Copied")).to_have_count(1)
 
     partner = admin.context.browser.new_context()
     try:
