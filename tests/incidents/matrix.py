@@ -141,6 +141,28 @@ SECRET_WORDS = {
 }
 
 
+def _opened(tlp: str, *, secret_of: str, max_tlp: str):
+    """The four agencies, Harbor Police's duty officer, an agreement with Esterly Fire up
+    to `max_tlp`, and the spill opened at `tlp` with the secret word of `secret_of`."""
+    agencies = build_agencies()
+    own, other = agencies[OWN], agencies[OTHER]
+    opener = member_of(own, "duty_officer", username="harbor-police.on-call-duty-officer")
+    own_admin = member_of(own, "admin", username="harbor-police.agreements-admin")
+    other_admin = member_of(other, "admin", username="esterly-fire.agreements-admin")
+    agreement = agreement_between(
+        own, other, actor_first=own_admin, actor_second=other_admin, max_tlp=max_tlp
+    )
+    word = SECRET_WORDS[secret_of]
+    incident = open_incident(
+        opener,
+        title=f"{word} chemical spill at Pier 9",
+        description=f"Drums leaking into the harbour by the {word} Quay.",
+        incident_type="hazmat",
+        tlp=tlp,
+    )
+    return agencies, opener, other_admin, agreement, incident
+
+
 @transaction.atomic
 def build_world(tlp: str, state: str) -> World:
     """Open the incident, share it with Esterly Fire at contribute, then put the share
@@ -149,22 +171,11 @@ def build_world(tlp: str, state: str) -> World:
     A RED incident cannot be shared with an agency, so it is shared while AMBER and then
     raised: the agreement (highest AMBER+STRICT) no longer covers it and the share ends.
     """
-    agencies = build_agencies()
-    own, other = agencies[OWN], agencies[OTHER]
-    opener = member_of(own, "duty_officer", username="harbor-police.on-call-duty-officer")
-    own_admin = member_of(own, "admin", username="harbor-police.agreements-admin")
-    other_admin = member_of(other, "admin", username="esterly-fire.agreements-admin")
-    agreement = agreement_between(
-        own, other, actor_first=own_admin, actor_second=other_admin, max_tlp="AMBER+STRICT"
+    agencies, opener, other_admin, agreement, incident = _opened(
+        "AMBER" if tlp == "RED" else tlp, secret_of=tlp, max_tlp="AMBER+STRICT"
     )
+    other = agencies[OTHER]
     word = SECRET_WORDS[tlp]
-    incident = open_incident(
-        opener,
-        title=f"{word} chemical spill at Pier 9",
-        description=f"Drums leaking into the harbour by the {word} Quay.",
-        incident_type="hazmat",
-        tlp="AMBER" if tlp == "RED" else tlp,
-    )
     if state != NOT_SHARED:
         share = sharing_services.share_incident(
             incident, actor=opener, agency=other, level=Access.CONTRIBUTE
@@ -257,22 +268,8 @@ class NamedWorld(World):
 def build_named_world(tlp: str, state: str) -> NamedWorld:
     """Open the incident at `tlp`, shared with no agency; name an analyst of each agency
     on it at contribute; then put the agreement into `state`."""
-    agencies = build_agencies()
-    own, other = agencies[OWN], agencies[OTHER]
-    opener = member_of(own, "duty_officer", username="harbor-police.on-call-duty-officer")
-    own_admin = member_of(own, "admin", username="harbor-police.agreements-admin")
-    other_admin = member_of(other, "admin", username="esterly-fire.agreements-admin")
-    agreement = agreement_between(
-        own, other, actor_first=own_admin, actor_second=other_admin, max_tlp="RED"
-    )
+    agencies, opener, other_admin, agreement, incident = _opened(tlp, secret_of=tlp, max_tlp="RED")
     word = SECRET_WORDS[tlp]
-    incident = open_incident(
-        opener,
-        title=f"{word} chemical spill at Pier 9",
-        description=f"Drums leaking into the harbour by the {word} Quay.",
-        incident_type="hazmat",
-        tlp=tlp,
-    )
     named_people = {}
     for relation in RELATIONS:
         agency = agencies[relation]
@@ -292,7 +289,9 @@ def build_named_world(tlp: str, state: str) -> NamedWorld:
             valid_until=timezone.now() - timedelta(seconds=1)
         )
     elif state == SUSPENDED:
-        suspend_agreement(agreement, agency=other, actor=other_admin, reason="Annual review")
+        suspend_agreement(
+            agreement, agency=agencies[OTHER], actor=other_admin, reason="Annual review"
+        )
     incident.refresh_from_db()
     return NamedWorld(
         tlp=tlp,
