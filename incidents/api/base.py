@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from rest_framework.response import Response
 
 from coordination.concurrency import etag
-from incidents.models import Incident
+from incidents.selectors import visible_incident_or_404
 from sharing import policy
 from sharing.api.base import SharedObjectViewSet
 
@@ -32,18 +32,12 @@ class IncidentChildViewSet(SharedObjectViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.incident = self._visible_incident()
+        self.incident = visible_incident_or_404(self.request.user, self.kwargs["incident_id"])
         if not self.detail and request.method != "OPTIONS":
             self.incident_permissions = policy.permissions_on(request.user, self.incident)
             policy.require(
                 request.user, self.required_perm(), self.incident, self.incident_permissions
             )
-
-    def _visible_incident(self):
-        incidents = Incident.objects.select_related("lead_agency")
-        return policy.visible_or_404(
-            self.request.user, incidents, public_id=self.kwargs["incident_id"]
-        )
 
     def get_queryset(self) -> QuerySet:
         return policy.visible(

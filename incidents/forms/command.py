@@ -151,7 +151,17 @@ class HolderField(forms.ChoiceField):
         return self.holders[super().clean(value)]
 
 
-class PositionFillForm(PortalForm):
+class HolderRefusals:
+    """The verbs name a post's holder as person and agency; these forms offer them as one
+    choice, so a refusal about either is shown beside it."""
+
+    def add_service_error(self, error) -> None:
+        if error.field in ("person", "agency"):
+            error = type(error)(error.code, error.message, field="holder")
+        super().add_service_error(error)
+
+
+class PositionFillForm(HolderRefusals, PortalForm):
     kind = forms.ChoiceField(label="Position", choices=PositionKind.choices)
     name = forms.CharField(
         label="Name of the branch, division or group",
@@ -180,7 +190,7 @@ class PositionFillForm(PortalForm):
         return self.supervisors.get(self.cleaned_data["reports_to"])
 
 
-class PositionReassignForm(VersionForm):
+class PositionReassignForm(HolderRefusals, VersionForm):
     holder = HolderField()
     name = forms.CharField(label="Name", required=False, max_length=100)
 

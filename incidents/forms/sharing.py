@@ -3,7 +3,7 @@ name a person, and break glass.
 
 They check what was typed; whether a share may be made (an agreement, the marking, the
 sharer's rights) is the verbs' decision, and their refusal is shown beside the field it
-concerns (`add_refusal`).
+concerns (`add_service_error`).
 """
 
 from django import forms
@@ -32,11 +32,11 @@ RECIPIENT_CODES = {Code.AGREEMENT_MISSING, Code.ALREADY_SHARED, Code.LEAD_SHARE}
 class _SharingForm(PortalForm):
     recipient_field = "agency"
 
-    def add_refusal(self, error: ServiceError) -> None:
+    def add_service_error(self, error: ServiceError) -> None:
         """A verb's refusal, beside the recipient when it is about the recipient."""
         if error.field is None and error.code in RECIPIENT_CODES:
             error = type(error)(error.code, error.message, field=self.recipient_field)
-        self.add_service_error(error)
+        super().add_service_error(error)
 
     def level(self) -> Access:
         return Access.named(self.cleaned_data["level"])

@@ -10,8 +10,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
+from incidents import selectors
 from incidents.forms.board import SORT_CHOICES, SORT_COLUMNS, IncidentBoardFilter
-from incidents.models import Incident
 from sharing import policy
 
 PER_PAGE = 50
@@ -21,7 +21,7 @@ LAYOUT_PARAMETERS = ("sort", "view", "page")
 
 def filtered_incidents(request) -> IncidentBoardFilter:
     """The filter set over the incidents the reader may see, bound to the query string."""
-    visible = policy.visible(request.user, Incident.objects.select_related("lead_agency"), "view")
+    visible = policy.visible(request.user, selectors.incidents(), "view")
     return IncidentBoardFilter(request.GET, queryset=visible, request=request)
 
 

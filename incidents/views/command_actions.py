@@ -1,22 +1,20 @@
-"""What the command tab's forms do: each view parses one form, calls one verb of
-incidents/services/participants.py or incidents/services/command.py, and answers.
+"""What the command tab's forms do, as a table: each row names the form, the verb of
+incidents/services/participants.py or incidents/services/command.py it calls, and what
+success says; `command_action` turns a row into a page that needs `command`.
 
 Success redirects back to the tab (or, for htmx, returns its refreshed sections). A
 verb's refusal is shown beside the field it names (422); an edit made against a version
-that is no longer current is handed back with the current values and version (409).
-The reader must command the incident: a visible incident they may not command is a 403,
-an invisible one a 404, before anything is parsed.
+that is no longer current is handed back with the current values and version (409),
+read again through the visible lookup.
 """
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import redirect
-from django.urls import reverse
-from django.views.decorators.http import require_POST
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from coordination.errors import Conflict, Invalid, PreconditionFailed, Unprocessable
-from coordination.forms import STALE_EDIT
+from django.http import Http404
+from django.urls import reverse
+
+from incidents import selectors
 from incidents.forms.command import (
     ObjectiveAddForm,
     ObjectiveStatusForm,
@@ -29,472 +27,438 @@ from incidents.forms.command import (
     ProposalAcceptForm,
     VersionForm,
 )
-from incidents.models import (
-    ObjectiveStatus,
-    OperationalPeriod,
-    Participant,
-    ParticipantStatus,
-    Position,
-)
+from incidents.models import ObjectiveStatus, ParticipantStatus
 from incidents.services import command as command_verbs
 from incidents.services import participants as participant_verbs
 from incidents.services.command import NAMED_KINDS, SUPERVISING_KINDS, ObjectiveInput
-from incidents.views.command_page import (
-    addable_agencies,
-    holder_key,
-    holders_for,
-    render_command,
-)
-from incidents.views.pages import visible_incident_or_404
-from sharing import policy
-
-# What the verbs refuse with a field of their own or none: shown on the form (422).
-REFUSALS = (Invalid, Conflict, Unprocessable)
-# The verbs name a post's holder as person and agency; the forms offer them as one choice.
-HOLDER_FIELDS = {"person": "holder", "agency": "holder"}
+from incidents.views.base import Page, incident_page
+from incidents.views.command_page import addable_agencies, holder_key, holders_for, render_command
+from incidents.views.runner import UNPROCESSABLE, finish, run
 
 
-def _commanded_incident(request, incident_id):
-    incident = visible_incident_or_404(request, incident_id)
-    policy.require(request.user, "command", incident)
-    return incident
+@dataclass(frozen=True)
+class CommandAction:
+    """One form of the command tab and the verb behind it.
+
+    `find` turns the URL's ids into the target (404 for one the reader may not see);
+    `key` is where the tab looks the bound form up; `stale`, for a versioned edit, gives
+    the current target's values to re-bind the form to.
+    """
+
+    find: Callable
+    verb: Callable
+    message: Callable
+    anchor: str
+    form: Callable | None = None
+    key: Callable = lambda target: None
+    number: Callable = lambda target, done=None: None
+    stale: Callable | None = None
+    refusals: dict = field(default_factory=lambda: UNPROCESSABLE)
 
 
-def _participant(request, incident, slug) -> Participant:
-    participants = Participant.objects.select_related("agency", "share")
-    return policy.visible_or_404(request.user, participants, incident=incident, agency__slug=slug)
+def command_action(action: CommandAction):
+    @incident_page(POST="command")
+    def page_view(page: Page, **ids):
+        target = action.find(page, **ids)
 
+        def done(outcome):
+            result, data = outcome
+            number = action.number(target, result)
+            url = reverse("incident-command", args=[page.incident.public_id])
+            if number is not None:
+                url += f"?period={number}"
+            return finish(
+                page.request,
+                action.message(target, result, data),
+                url + action.anchor,
+                section=lambda: render_command(page, number=number),
+            )
 
-def _period(request, incident, number) -> OperationalPeriod:
-    periods = OperationalPeriod.objects.select_related("incident")
-    return policy.visible_or_404(request.user, periods, incident=incident, number=number)
+        if action.form is None:
+            return done((action.verb(page, target, {}), {}))
 
+        def again(form, status):
+            bound = {action.key(target): form}
+            return render_command(page, number=action.number(target), bound=bound, status=status)
 
-def _position(request, incident, position_id) -> Position:
-    positions = Position.objects.select_related("period", "person", "agency")
-    return policy.visible_or_404(
-        request.user, positions, period__incident=incident, public_id=position_id
-    )
-
-
-def _done(request, incident, message, *, number=None, anchor=""):
-    messages.success(request, message)
-    if request.htmx:
-        return render_command(request, incident, number=number)
-    url = reverse("incident-command", args=[incident.public_id])
-    if number is not None:
-        url += f"?period={number}"
-    return redirect(url + anchor)
-
-
-def _refused(request, incident, key, form, *, number=None, status=422):
-    return render_command(request, incident, number=number, bound={key: form}, status=status)
-
-
-def _add_refusal(form, error) -> None:
-    field = HOLDER_FIELDS.get(error.field, error.field)
-    if field != error.field:
-        error = type(error)(error.code, error.message, field=field)
-    form.add_service_error(error)
-
-
-def _stale(form_class, values: dict, **kwargs):
-    """The form bound to what is stored now, saying why it came back."""
-    form = form_class(data=values, **kwargs)
-    form.is_valid()
-    form.add_error(None, STALE_EDIT)
-    return form
-
-
-# Participants
-
-
-@login_required
-@require_POST
-def participant_add(request, incident_id):
-    """Bring an agency in (command): it is shared the incident at its part's level."""
-    incident = _commanded_incident(request, incident_id)
-    present = Participant.objects.filter(incident=incident)
-    form = ParticipantAddForm(
-        request.POST,
-        agencies=addable_agencies(incident, present),
-        auto_id="participant-add-%s",
-    )
-    if not form.is_valid():
-        return _refused(request, incident, "participant_add", form)
-    data = form.cleaned_data
-    try:
-        participant = participant_verbs.add_participant(
-            incident,
-            actor=request.user,
-            agency=data["agency"],
-            part=data["part"],
-            break_glass=data["break_glass"],
-            justification=data["justification"],
+        stale = (lambda form: action.stale(page, target, form)) if action.stale else None
+        return run(
+            lambda data: action.form(page, target, data),
+            lambda form: (action.verb(page, target, form.cleaned_data), form.cleaned_data),
+            data=page.request.POST,
+            done=done,
+            again=again,
+            stale=stale,
+            refusals=action.refusals,
         )
-    except REFUSALS as error:
-        form.add_service_error(error)
-        return _refused(request, incident, "participant_add", form)
-    return _done(
-        request,
-        incident,
-        f"{participant.agency.name} takes part as {participant.get_part_display().lower()}.",
-        anchor="#participants",
+
+    return page_view
+
+
+# What the URL names, looked up under the incident the reader may see.
+
+
+def _incident(page: Page):
+    return page.incident
+
+
+def _participant(page: Page, agency: str):
+    return page.child(
+        selectors.participants(page.incident), incident=page.incident, agency__slug=agency
     )
 
 
-@login_required
-@require_POST
-def proposal_accept(request, incident_id, agency):
-    """Accept jurisdiction routing's proposal: the agency becomes an active participant."""
-    incident = _commanded_incident(request, incident_id)
-    participant = _participant(request, incident, agency)
-    key = ("accept", agency)
-    form = ProposalAcceptForm(request.POST, auto_id=f"accept-{agency}-%s")
+def _proposal(page: Page, agency: str):
+    participant = _participant(page, agency)
     if participant.status != ParticipantStatus.PROPOSED:
         raise Http404
-    if not form.is_valid():
-        return _refused(request, incident, key, form)
-    try:
-        participant_verbs.add_participant(
-            incident,
-            actor=request.user,
-            agency=participant.agency,
-            part=form.cleaned_data["part"],
-        )
-    except REFUSALS as error:
-        form.add_service_error(error)
-        return _refused(request, incident, key, form)
-    return _done(
-        request, incident, f"{participant.agency.name} takes part now.", anchor="#participants"
-    )
+    return participant
 
 
-@login_required
-@require_POST
-def participant_part(request, incident_id, agency):
-    """Change an agency's part; its share rises to what the new part needs."""
-    incident = _commanded_incident(request, incident_id)
-    participant = _participant(request, incident, agency)
-    key = ("part", agency)
-    auto_id = f"part-{agency}-%s"
-    form = ParticipantPartForm(request.POST, auto_id=auto_id)
-    if not form.is_valid():
-        return _refused(request, incident, key, form)
-    try:
-        changed = participant_verbs.change_part(
-            participant,
-            actor=request.user,
-            part=form.cleaned_data["part"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except PreconditionFailed:
-        current = Participant.objects.get(pk=participant.pk)
-        form = _stale(
-            ParticipantPartForm,
-            {"part": current.part, "version": current.version},
-            auto_id=auto_id,
-        )
-        return _refused(request, incident, key, form, status=409)
-    except REFUSALS as error:
-        form.add_service_error(error)
-        return _refused(request, incident, key, form)
-    return _done(
-        request,
-        incident,
-        f"{participant.agency.name} now takes part as {changed.get_part_display().lower()}.",
-        anchor="#participants",
-    )
+def _period(page: Page, number: int):
+    return page.child(selectors.periods(page.incident).select_related("incident"), number=number)
 
 
-@login_required
-@require_POST
-def participant_remove(request, incident_id, agency):
-    """Take an agency out (its access, its posts and its open tasks go at once), or
-    dismiss a proposal."""
-    incident = _commanded_incident(request, incident_id)
-    participant = _participant(request, incident, agency)
-    proposed = participant.status == ParticipantStatus.PROPOSED
-    participant_verbs.remove_participant(participant, actor=request.user)
-    name = participant.agency.name
-    message = (
-        f"The proposal that {name} take part was dismissed."
-        if proposed
-        else f"{name} no longer takes part: its access is revoked, its positions vacated "
-        "and its open tasks handed back."
-    )
-    return _done(request, incident, message, anchor="#participants")
+def _position(page: Page, position_id):
+    return page.child(selectors.positions(page.incident), public_id=position_id)
 
 
-# Operational periods and objectives
+@dataclass(frozen=True)
+class ObjectiveOf:
+    """One objective of a period, by its place in the list (the verb replaces the list)."""
 
+    period: object
+    order: int
+    objectives: list[ObjectiveInput]
 
-@login_required
-@require_POST
-def period_open(request, incident_id):
-    """Plan the next operational period, optionally carrying the last one over."""
-    incident = _commanded_incident(request, incident_id)
-    form = PeriodOpenForm(request.POST, auto_id="period-open-%s")
-    if not form.is_valid():
-        return _refused(request, incident, "period_open", form)
-    try:
-        period = command_verbs.open_period(incident, actor=request.user, **form.cleaned_data)
-    except REFUSALS as error:
-        form.add_service_error(error)
-        return _refused(request, incident, "period_open", form)
-    return _done(
-        request,
-        incident,
-        f"Operational period {period.number} is planned.",
-        number=period.number,
-        anchor="#periods",
-    )
-
-
-@login_required
-@require_POST
-def period_edit(request, incident_id, number):
-    """Move a period or rewrite its command emphasis, awareness, weather and safety."""
-    incident = _commanded_incident(request, incident_id)
-    period = _period(request, incident, number)
-    auto_id = "period-edit-%s"
-    form = PeriodEditForm(request.POST, auto_id=auto_id)
-    if not form.is_valid():
-        return _refused(request, incident, "period_edit", form, number=number)
-    changes = dict(form.cleaned_data)
-    version = changes.pop("version")
-    # Times sent back unchanged are no move: the verb would record one on the timeline.
-    for name in ("starts_at", "ends_at"):
-        if changes[name] == getattr(period, name):
-            del changes[name]
-    try:
-        command_verbs.update_period(period, actor=request.user, expected_version=version, **changes)
-    except PreconditionFailed:
-        current = OperationalPeriod.objects.get(pk=period.pk)
-        form = _stale(PeriodEditForm, PeriodEditForm.values_of(current), auto_id=auto_id)
-        return _refused(request, incident, "period_edit", form, number=number, status=409)
-    except REFUSALS as error:
-        form.add_service_error(error)
-        return _refused(request, incident, "period_edit", form, number=number)
-    return _done(
-        request,
-        incident,
-        f"Operational period {number} is saved.",
-        number=number,
-        anchor="#period-detail",
-    )
-
-
-@login_required
-@require_POST
-def period_activate(request, incident_id, number):
-    """Make this period the current one."""
-    incident = _commanded_incident(request, incident_id)
-    period = _period(request, incident, number)
-    key = ("activate", number)
-    auto_id = f"activate-{number}-%s"
-    form = VersionForm(request.POST, auto_id=auto_id)
-    if not form.is_valid():
-        return _refused(request, incident, key, form, number=number)
-    try:
-        command_verbs.activate_period(
-            period, actor=request.user, expected_version=form.cleaned_data["version"]
-        )
-    except PreconditionFailed:
-        current = OperationalPeriod.objects.get(pk=period.pk)
-        form = _stale(VersionForm, {"version": current.version}, auto_id=auto_id)
-        return _refused(request, incident, key, form, number=number, status=409)
-    return _done(
-        request,
-        incident,
-        f"Operational period {number} is now current.",
-        number=number,
-        anchor="#periods",
-    )
+    @property
+    def number(self) -> int:
+        return self.period.number
 
 
 def _objectives_of(period) -> list[ObjectiveInput]:
     return [
         ObjectiveInput(text=objective.text, status=objective.status)
-        for objective in period.objectives.order_by("order")
+        for objective in period.objectives.all()
     ]
 
 
-@login_required
-@require_POST
-def objective_add(request, incident_id, number):
-    """Add an objective at the end of the period's list (the verb replaces the list, so
-    the period's version guards against a list changed meanwhile)."""
-    incident = _commanded_incident(request, incident_id)
-    period = _period(request, incident, number)
-    auto_id = "objective-add-%s"
-    form = ObjectiveAddForm(request.POST, auto_id=auto_id)
-    if not form.is_valid():
-        return _refused(request, incident, "objective_add", form, number=number)
-    objectives = [*_objectives_of(period), ObjectiveInput(text=form.cleaned_data["text"])]
-    try:
-        command_verbs.update_period(
-            period,
-            actor=request.user,
-            expected_version=form.cleaned_data["version"],
-            objectives=objectives,
-        )
-    except PreconditionFailed:
-        current = OperationalPeriod.objects.get(pk=period.pk)
-        form = _stale(
-            ObjectiveAddForm,
-            {"text": form.cleaned_data["text"], "version": current.version},
-            auto_id=auto_id,
-        )
-        return _refused(request, incident, "objective_add", form, number=number, status=409)
-    except REFUSALS as error:
-        form.add_service_error(error)
-        return _refused(request, incident, "objective_add", form, number=number)
-    return _done(request, incident, "The objective is added.", number=number, anchor="#objectives")
-
-
-@login_required
-@require_POST
-def objective_status(request, incident_id, number, order):
-    """Record how far one objective has come."""
-    incident = _commanded_incident(request, incident_id)
-    period = _period(request, incident, number)
+def _objective(page: Page, number: int, order: int) -> ObjectiveOf:
+    period = _period(page, number)
     objectives = _objectives_of(period)
     if not 1 <= order <= len(objectives):
         raise Http404
-    key = ("objective", order)
-    auto_id = f"objective-{order}-%s"
-    form = ObjectiveStatusForm(request.POST, auto_id=auto_id)
-    if not form.is_valid():
-        return _refused(request, incident, key, form, number=number)
-    objectives[order - 1] = ObjectiveInput(
-        text=objectives[order - 1].text, status=form.cleaned_data["status"]
-    )
-    try:
-        command_verbs.update_period(
-            period,
-            actor=request.user,
-            expected_version=form.cleaned_data["version"],
-            objectives=objectives,
-        )
-    except PreconditionFailed:
-        current = OperationalPeriod.objects.get(pk=period.pk)
-        stored = current.objectives.filter(order=order).first()
-        form = _stale(
-            ObjectiveStatusForm,
-            {"status": stored.status if stored else "", "version": current.version},
-            auto_id=auto_id,
-        )
-        return _refused(request, incident, key, form, number=number, status=409)
-    return _done(
-        request,
-        incident,
-        f"Objective {order} is now {ObjectiveStatus(form.cleaned_data['status']).label.lower()}.",
-        number=number,
-        anchor="#objectives",
+    return ObjectiveOf(period, order, objectives)
+
+
+def _period_number(target, done=None):
+    return target.number
+
+
+def _position_number(target, done=None):
+    return target.period.number
+
+
+# The verbs, called with the cleaned form.
+
+
+def _add_participant(page, incident, data):
+    return participant_verbs.add_participant(incident, actor=page.user, **data)
+
+
+def _accept(page, participant, data):
+    return participant_verbs.add_participant(
+        page.incident, actor=page.user, agency=participant.agency, part=data["part"]
     )
 
 
-# Positions
+def _change_part(page, participant, data):
+    return participant_verbs.change_part(
+        participant, actor=page.user, part=data["part"], expected_version=data["version"]
+    )
 
 
-@login_required
-@require_POST
-def position_fill(request, incident_id, number):
-    """Put a person of a participating agency in an ICS post of the period."""
-    incident = _commanded_incident(request, incident_id)
-    period = _period(request, incident, number)
+def _remove_participant(page, participant, data):
+    return participant_verbs.remove_participant(participant, actor=page.user)
+
+
+def _removed(participant, result, data) -> str:
+    name = participant.agency.name
+    if participant.status == ParticipantStatus.PROPOSED:
+        return f"The proposal that {name} take part was dismissed."
+    return (
+        f"{name} no longer takes part: its access is revoked, its positions vacated "
+        "and its open tasks handed back."
+    )
+
+
+def _edit_period(page, period, data):
+    changes = dict(data)
+    version = changes.pop("version")
+    # Times sent back unchanged are no move: the verb would record one on the timeline.
+    for name in ("starts_at", "ends_at"):
+        if changes[name] == getattr(period, name):
+            del changes[name]
+    return command_verbs.update_period(period, actor=page.user, expected_version=version, **changes)
+
+
+def _add_objective(page, period, data):
+    objectives = [*_objectives_of(period), ObjectiveInput(text=data["text"])]
+    return command_verbs.update_period(
+        period, actor=page.user, expected_version=data["version"], objectives=objectives
+    )
+
+
+def _set_objective_status(page, objective: ObjectiveOf, data):
+    objectives = list(objective.objectives)
+    place = objective.order - 1
+    objectives[place] = ObjectiveInput(text=objectives[place].text, status=data["status"])
+    return command_verbs.update_period(
+        objective.period, actor=page.user, expected_version=data["version"], objectives=objectives
+    )
+
+
+def _fill_position(page, period, data):
+    holder = data["holder"]
+    return command_verbs.fill_position(
+        period,
+        actor=page.user,
+        kind=data["kind"],
+        person=holder.person,
+        agency=holder.agency,
+        name=data["name"],
+        reports_to=data["reports_to"],
+    )
+
+
+def _reassign(page, position, data):
+    holder = data["holder"]
+    return command_verbs.reassign_position(
+        position,
+        actor=page.user,
+        expected_version=data["version"],
+        person=holder.person,
+        agency=holder.agency,
+        name=data["name"] if position.kind in NAMED_KINDS else None,
+    )
+
+
+def _vacate(page, position, data):
+    return command_verbs.vacate_position(position, actor=page.user)
+
+
+def _vacated(position, result, data) -> str:
+    return (
+        f"{position} ({position.agency.name}) is vacant in operational period "
+        f"{position.period.number}."
+    )
+
+
+# The forms, bound to what was posted (or, after a stale edit, to what is stored now).
+
+
+def _fill_form(page, period, data):
     supervisors = period.positions.filter(kind__in=SUPERVISING_KINDS).select_related("agency")
-    form = PositionFillForm(
-        request.POST,
-        holders=holders_for(incident),
+    return PositionFillForm(
+        data,
+        holders=holders_for(page.incident),
         supervisors=supervisors,
         auto_id="position-fill-%s",
     )
-    if not form.is_valid():
-        return _refused(request, incident, "position_fill", form, number=number)
-    data = form.cleaned_data
-    holder = data["holder"]
-    try:
-        position = command_verbs.fill_position(
-            period,
-            actor=request.user,
-            kind=data["kind"],
-            person=holder.person,
-            agency=holder.agency,
-            name=data["name"],
-            reports_to=data["reports_to"],
-        )
-    except REFUSALS as error:
-        _add_refusal(form, error)
-        return _refused(request, incident, "position_fill", form, number=number)
-    return _done(
-        request,
-        incident,
-        f"{holder.label} is {position} in operational period {number}.",
-        number=number,
-        anchor="#organization",
+
+
+def _reassign_form(page, position, data):
+    return PositionReassignForm(
+        data,
+        holders=holders_for(page.incident),
+        named=position.kind in NAMED_KINDS,
+        auto_id=f"reassign-{position.public_id}-%s",
     )
 
 
-@login_required
-@require_POST
-def position_reassign(request, incident_id, position_id):
-    """Hand a post to someone else (and rename a branch, division or group)."""
-    incident = _commanded_incident(request, incident_id)
-    position = _position(request, incident, position_id)
-    number = position.period.number
-    key = ("reassign", str(position.public_id))
-    auto_id = f"reassign-{position.public_id}-%s"
-    holders = holders_for(incident)
-    named = position.kind in NAMED_KINDS
-    form = PositionReassignForm(request.POST, holders=holders, named=named, auto_id=auto_id)
-    if not form.is_valid():
-        return _refused(request, incident, key, form, number=number)
-    holder = form.cleaned_data["holder"]
-    try:
-        changed = command_verbs.reassign_position(
-            position,
-            actor=request.user,
-            expected_version=form.cleaned_data["version"],
-            person=holder.person,
-            agency=holder.agency,
-            name=form.cleaned_data["name"] if named else None,
-        )
-    except PreconditionFailed:
-        current = Position.objects.get(pk=position.pk)
-        values = {
-            "holder": holder_key(holders, current),
-            "name": current.name,
-            "version": current.version,
-        }
-        form = _stale(PositionReassignForm, values, holders=holders, named=named, auto_id=auto_id)
-        return _refused(request, incident, key, form, number=number, status=409)
-    except REFUSALS as error:
-        _add_refusal(form, error)
-        return _refused(request, incident, key, form, number=number)
-    return _done(
-        request,
-        incident,
-        f"{changed} is now held by {holder.label}.",
-        number=number,
-        anchor="#organization",
-    )
+# The current values a stale form is re-bound to, read again through the visible lookup.
 
 
-@login_required
-@require_POST
-def position_vacate(request, incident_id, position_id):
-    """Leave a post empty; whoever reported to it reports to operations again."""
-    incident = _commanded_incident(request, incident_id)
-    position = _position(request, incident, position_id)
-    number = position.period.number
-    described = f"{position} ({position.agency.name})"
-    command_verbs.vacate_position(position, actor=request.user)
-    return _done(
-        request,
-        incident,
-        f"{described} is vacant in operational period {number}.",
-        number=number,
+def _current_part(page, participant, form):
+    current = _participant(page, participant.agency.slug)
+    return {"part": current.part, "version": current.version}
+
+
+def _current_period(page, period, form):
+    return PeriodEditForm.values_of(_period(page, period.number))
+
+
+def _current_version(page, period, form):
+    return {"version": _period(page, period.number).version}
+
+
+def _current_objective_text(page, period, form):
+    return {"text": form.cleaned_data["text"], "version": _period(page, period.number).version}
+
+
+def _current_objective_status(page, objective: ObjectiveOf, form):
+    current = _period(page, objective.number)
+    stored = next((o for o in current.objectives.all() if o.order == objective.order), None)
+    return {"status": stored.status if stored else "", "version": current.version}
+
+
+def _current_holder(page, position, form):
+    current = _position(page, position.public_id)
+    return {
+        "holder": holder_key(form.fields["holder"].holders.values(), current),
+        "name": current.name,
+        "version": current.version,
+    }
+
+
+participant_add = command_action(
+    CommandAction(
+        find=_incident,
+        form=lambda page, incident, data: ParticipantAddForm(
+            data,
+            agencies=addable_agencies(incident, selectors.participants(incident)),
+            auto_id="participant-add-%s",
+        ),
+        key=lambda incident: "participant_add",
+        verb=_add_participant,
+        message=lambda incident, participant, data: (
+            f"{participant.agency.name} takes part as {participant.get_part_display().lower()}."
+        ),
+        anchor="#participants",
+    )
+)
+proposal_accept = command_action(
+    CommandAction(
+        find=_proposal,
+        form=lambda page, participant, data: ProposalAcceptForm(
+            data, auto_id=f"accept-{participant.agency.slug}-%s"
+        ),
+        key=lambda participant: ("accept", participant.agency.slug),
+        verb=_accept,
+        message=lambda participant, result, data: f"{participant.agency.name} takes part now.",
+        anchor="#participants",
+    )
+)
+participant_part = command_action(
+    CommandAction(
+        find=_participant,
+        form=lambda page, participant, data: ParticipantPartForm(
+            data, auto_id=f"part-{participant.agency.slug}-%s"
+        ),
+        key=lambda participant: ("part", participant.agency.slug),
+        verb=_change_part,
+        stale=_current_part,
+        message=lambda participant, changed, data: (
+            f"{participant.agency.name} now takes part as {changed.get_part_display().lower()}."
+        ),
+        anchor="#participants",
+    )
+)
+participant_remove = command_action(
+    CommandAction(
+        find=_participant, verb=_remove_participant, message=_removed, anchor="#participants"
+    )
+)
+period_open = command_action(
+    CommandAction(
+        find=_incident,
+        form=lambda page, incident, data: PeriodOpenForm(data, auto_id="period-open-%s"),
+        key=lambda incident: "period_open",
+        verb=lambda page, incident, data: command_verbs.open_period(
+            incident, actor=page.user, **data
+        ),
+        number=lambda incident, period=None: period.number if period else None,
+        message=lambda incident, period, data: f"Operational period {period.number} is planned.",
+        anchor="#periods",
+    )
+)
+period_edit = command_action(
+    CommandAction(
+        find=_period,
+        form=lambda page, period, data: PeriodEditForm(data, auto_id="period-edit-%s"),
+        key=lambda period: "period_edit",
+        verb=_edit_period,
+        stale=_current_period,
+        number=_period_number,
+        message=lambda period, result, data: f"Operational period {period.number} is saved.",
+        anchor="#period-detail",
+    )
+)
+period_activate = command_action(
+    CommandAction(
+        find=_period,
+        form=lambda page, period, data: VersionForm(data, auto_id=f"activate-{period.number}-%s"),
+        key=lambda period: ("activate", period.number),
+        verb=lambda page, period, data: command_verbs.activate_period(
+            period, actor=page.user, expected_version=data["version"]
+        ),
+        stale=_current_version,
+        number=_period_number,
+        message=lambda period, result, data: f"Operational period {period.number} is now current.",
+        anchor="#periods",
+        refusals={},
+    )
+)
+objective_add = command_action(
+    CommandAction(
+        find=_period,
+        form=lambda page, period, data: ObjectiveAddForm(data, auto_id="objective-add-%s"),
+        key=lambda period: "objective_add",
+        verb=_add_objective,
+        stale=_current_objective_text,
+        number=_period_number,
+        message=lambda period, result, data: "The objective is added.",
+        anchor="#objectives",
+    )
+)
+objective_status = command_action(
+    CommandAction(
+        find=_objective,
+        form=lambda page, objective, data: ObjectiveStatusForm(
+            data, auto_id=f"objective-{objective.order}-%s"
+        ),
+        key=lambda objective: ("objective", objective.order),
+        verb=_set_objective_status,
+        stale=_current_objective_status,
+        number=_period_number,
+        message=lambda objective, period, data: (
+            f"Objective {objective.order} is now {ObjectiveStatus(data['status']).label.lower()}."
+        ),
+        anchor="#objectives",
+        refusals={},
+    )
+)
+position_fill = command_action(
+    CommandAction(
+        find=_period,
+        form=_fill_form,
+        key=lambda period: "position_fill",
+        verb=_fill_position,
+        number=_period_number,
+        message=lambda period, position, data: (
+            f"{data['holder'].label} is {position} in operational period {period.number}."
+        ),
         anchor="#organization",
     )
+)
+position_reassign = command_action(
+    CommandAction(
+        find=_position,
+        form=_reassign_form,
+        key=lambda position: ("reassign", str(position.public_id)),
+        verb=_reassign,
+        stale=_current_holder,
+        number=_position_number,
+        message=lambda position, changed, data: f"{changed} is now held by {data['holder'].label}.",
+        anchor="#organization",
+    )
+)
+position_vacate = command_action(
+    CommandAction(
+        find=_position,
+        verb=_vacate,
+        number=_position_number,
+        message=_vacated,
+        anchor="#organization",
+    )
+)

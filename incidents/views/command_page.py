@@ -1,20 +1,18 @@
 """The incident's command tab: who takes part, the operational periods and their
 objectives, and the ICS organization of one period, drawn as a chart.
 
-Everything is read through the sharing policy (the incident by `visible_incident_or_404`,
-its participants, periods and positions by `policy.visible`), and the number of queries
+Everything is read through the sharing policy (the incident by the page base, its
+participants, periods and positions by `policy.visible`), and the number of queries
 does not grow with the number of participants, periods or positions. The action views in
 `command_actions` re-render this page (or, for htmx, its sections) with their bound
 forms when a verb refuses, so errors appear beside the fields that caused them.
 """
 
-from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
-from agencies.models import Agency, ApiClient, Membership
+from agencies.models import Agency
+from incidents import selectors
 from incidents.forms.command import (
     Holder,
     ObjectiveAddForm,
@@ -29,9 +27,7 @@ from incidents.forms.command import (
     VersionForm,
 )
 from incidents.models import (
-    Objective,
     OperationalPeriod,
-    Participant,
     ParticipantPart,
     ParticipantStatus,
     Position,
@@ -39,7 +35,7 @@ from incidents.models import (
 )
 from incidents.services.command import NAMED_KINDS, SUPERVISING_KINDS
 from incidents.services.orgchart import CHART_ORDER, COMMAND_STAFF, GENERAL_STAFF, org_chart
-from incidents.views.pages import incident_context, visible_incident_or_404
+from incidents.views.base import Page, incident_page
 from sharing import policy
 from sharing.access import Access
 
@@ -109,22 +105,10 @@ def staffed_chart(period: OperationalPeriod) -> dict:
 def holders_for(incident) -> list[Holder]:
     """The people who may fill a post: active members of the agencies taking part (API
     clients' service accounts are not people). One query."""
-    taking_part = Participant.objects.taking_part(incident).values("agency_id")
-    memberships = (
-        Membership.objects.filter(
-            is_active=True,
-            agency__is_active=True,
-            agency_id__in=taking_part,
-            user__is_active=True,
-        )
-        .exclude(user_id__in=ApiClient.objects.values("account_id"))
-        .select_related("user", "agency")
-        .order_by("agency__name", "user__last_name", "user__first_name", "user__username")
-    )
-    return [Holder(str(m.pk), m.user, m.agency) for m in memberships]
+    return [Holder(str(m.pk), m.user, m.agency) for m in selectors.holders(incident)]
 
 
-def holder_key(holders: list[Holder], position: Position) -> str:
+def holder_key(holders, position: Position) -> str:
     for holder in holders:
         if holder.person.pk == position.person_id and holder.agency.pk == position.agency_id:
             return holder.key
@@ -135,11 +119,7 @@ def addable_agencies(incident, participants) -> list[Agency]:
     """Active agencies not already taking part or proposed (those are accepted instead)."""
     present = {participant.agency_id for participant in participants}
     present.add(incident.lead_agency_id)
-    return [
-        agency
-        for agency in Agency.objects.filter(is_active=True).order_by("name")
-        if agency.pk not in present
-    ]
+    return [agency for agency in selectors.active_agencies() if agency.pk not in present]
 
 
 def choose_period(periods: list[OperationalPeriod], number) -> OperationalPeriod | None:
@@ -151,15 +131,9 @@ def choose_period(periods: list[OperationalPeriod], number) -> OperationalPeriod
     return current or (periods[-1] if periods else None)
 
 
-def _participant_rows(request, incident, bound, commanding):
+def _participant_rows(page: Page, bound, commanding):
     participants = list(
-        policy.visible(
-            request.user,
-            Participant.objects.filter(incident=incident).select_related(
-                "agency", "share__agreement", "routed_from", "added_by"
-            ),
-            "view",
-        ).order_by("added_at", "id")
+        policy.visible(page.user, selectors.participant_rows(page.incident), "view")
     )
     rows = []
     for participant in participants:
@@ -184,15 +158,9 @@ def _participant_rows(request, incident, bound, commanding):
     return participants, rows
 
 
-def _period_rows(request, incident, bound, commanding):
+def _period_rows(page: Page, bound, commanding):
     periods = list(
-        policy.visible(
-            request.user,
-            OperationalPeriod.objects.filter(incident=incident).prefetch_related(
-                Prefetch("objectives", queryset=Objective.objects.order_by("order"))
-            ),
-            "view",
-        ).order_by("starts_at")
+        policy.visible(page.user, selectors.periods(page.incident), "view").order_by("starts_at")
     )
     rows = []
     for period in periods:
@@ -227,13 +195,9 @@ def _period_forms(period, bound) -> dict:
     }
 
 
-def _position_rows(request, period, bound, commanding, open_for_changes, holders):
+def _position_rows(page: Page, period, bound, commanding, open_for_changes, holders):
     positions = sorted(
-        policy.visible(
-            request.user,
-            Position.objects.filter(period=period).select_related("person", "agency", "reports_to"),
-            "view",
-        ),
+        policy.visible(page.user, selectors.chart_positions(period), "view"),
         key=lambda p: (CHART_ORDER[p.kind], p.agency.name, p.name.lower(), p.pk),
     )
     rows = []
@@ -256,14 +220,15 @@ def _position_rows(request, period, bound, commanding, open_for_changes, holders
     return rows, supervisors
 
 
-def command_context(request, incident, *, number=None, bound=None) -> dict:
+def command_context(page: Page, *, number=None, bound=None) -> dict:
     """Everything the tab shows; `bound` holds forms a failed action hands back, keyed
     as the rows look them up ("participant_add", ("part", agency slug), ...)."""
     bound = bound or {}
-    context = incident_context(request, incident, "command")
-    commanding = "command" in context["permissions"]
-    participants, participant_rows = _participant_rows(request, incident, bound, commanding)
-    periods, period_rows = _period_rows(request, incident, bound, commanding)
+    incident = page.incident
+    context = page.context("command")
+    commanding = page.may("command")
+    participants, participant_rows = _participant_rows(page, bound, commanding)
+    periods, period_rows = _period_rows(page, bound, commanding)
     period = choose_period(periods, number)
     context.update(
         {
@@ -290,7 +255,7 @@ def command_context(request, incident, *, number=None, bound=None) -> dict:
     open_for_changes = period.ends_at > timezone.now()
     holders = holders_for(incident) if commanding and open_for_changes else []
     position_rows, supervisors = _position_rows(
-        request, period, bound, commanding, open_for_changes, holders
+        page, period, bound, commanding, open_for_changes, holders
     )
     context.update(
         {
@@ -309,16 +274,15 @@ def command_context(request, incident, *, number=None, bound=None) -> dict:
     return context
 
 
-def render_command(request, incident, *, number=None, bound=None, status=200):
+def render_command(page: Page, *, number=None, bound=None, status=200):
     """The whole tab, or only its sections when htmx asks (the forms target them)."""
-    context = command_context(request, incident, number=number, bound=bound)
-    template = "incidents/command/_sections.html" if request.htmx else "incidents/command.html"
-    return render(request, template, context, status=status)
+    context = command_context(page, number=number, bound=bound)
+    htmx = page.request.htmx
+    template = "incidents/command/_sections.html" if htmx else "incidents/command.html"
+    return render(page.request, template, context, status=status)
 
 
-@login_required
-@require_safe
-def command_tab(request, incident_id):
+@incident_page(GET="view")
+def command_tab(page: Page):
     """The command tab; `?period=<number>` picks the period shown (default: current)."""
-    incident = visible_incident_or_404(request, incident_id)
-    return render_command(request, incident, number=request.GET.get("period"))
+    return render_command(page, number=page.request.GET.get("period"))

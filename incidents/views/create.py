@@ -7,33 +7,27 @@ routing finds them (the indexed bounding box, then `agencies.geo.covering`), so 
 person sees who will be proposed to take part. Submitting calls `open_incident`.
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import agencies_with
 from agencies.capabilities import Capability
 from agencies.geo import covering
-from agencies.models import Jurisdiction, Responsibility
-from coordination.errors import Forbidden, Invalid, ServiceError
+from agencies.models import Jurisdiction
+from coordination.errors import Forbidden
+from incidents import selectors
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.forms.create import IncidentCreateForm, PointForm
 from incidents.services.incidents import open_incident
+from incidents.views.runner import finish, run
 
 
 def jurisdictions_at(longitude: float, latitude: float) -> list[Jurisdiction]:
     """The jurisdictions covering the point, each with `answering`: its active agencies'
     responsibilities, primary first (inactive agencies are not routed to either)."""
-    answering = (
-        Responsibility.objects.filter(agency__is_active=True)
-        .select_related("agency")
-        .order_by("kind", "agency__name")
-    )
-    candidates = Jurisdiction.objects.bbox_contains(longitude, latitude).prefetch_related(
-        Prefetch("responsibilities", queryset=answering, to_attr="answering")
-    )
+    candidates = selectors.answering_jurisdictions(longitude, latitude)
     return covering(candidates, longitude, latitude)
 
 
@@ -75,19 +69,24 @@ def where(request):
 def create(request):
     """The form; a valid one opens the incident and goes to its page."""
     lead_agencies = _lead_agencies_or_403(request.user)
-    data = request.POST if request.method == "POST" else None
-    form = IncidentCreateForm(data, lead_agencies=lead_agencies)
-    status = 200
-    if form.is_bound:
-        status = 422
-        if form.is_valid():
-            try:
-                incident = open_incident(actor=request.user, **form.verb_arguments())
-            except ServiceError as error:
-                form.add_service_error(error)
-                status = 422 if isinstance(error, Invalid) else error.status
-            else:
-                messages.success(request, f"Opened {incident.reference}: {incident.title}.")
-                return redirect("incident-detail", incident_id=incident.public_id)
-    context = {"form": form, "nav": "create", "point_form": form, **_where_context(form)}
-    return render(request, "incidents/create.html", context, status=status)
+
+    def bind(data):
+        return IncidentCreateForm(data, lead_agencies=lead_agencies)
+
+    def again(form, status):
+        context = {"form": form, "nav": "create", "point_form": form, **_where_context(form)}
+        return render(request, "incidents/create.html", context, status=status)
+
+    def opened(incident):
+        url = reverse("incident-detail", kwargs={"incident_id": incident.public_id})
+        return finish(request, f"Opened {incident.reference}: {incident.title}.", url)
+
+    if request.method != "POST":
+        return again(bind(None), 200)
+    return run(
+        bind,
+        lambda form: open_incident(actor=request.user, **form.verb_arguments()),
+        data=request.POST,
+        done=opened,
+        again=again,
+    )

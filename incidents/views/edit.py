@@ -6,16 +6,14 @@ were opened at; a stale one is answered with the current values to re-apply the 
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
 
-from coordination.errors import Conflict, Forbidden, Invalid, PreconditionFailed
-from coordination.forms import STALE_EDIT
+from coordination.errors import Conflict, Forbidden, Invalid
 from incidents.forms.incident import IncidentForm, MarkingForm
 from incidents.services import incidents as verbs
-from incidents.views.pages import incident_context, visible_incident_or_404
-from sharing import policy
+from incidents.views.base import Page, incident_page
+from incidents.views.runner import finish, run
 from sharing.markings import is_stricter
 
 
@@ -28,83 +26,93 @@ def _marking_form(incident, data=None) -> MarkingForm:
     return MarkingForm(data, initial=initial, auto_id="marking-%s")
 
 
-def _page(request, incident, *, form=None, marking_form=None, stale=None, status=200):
+def _render(page: Page, *, form=None, marking_form=None, stale=None, status=200):
+    incident = page.incident
     context = {
-        **incident_context(request, incident, "edit"),
+        **page.context("edit"),
         "form": form or _details_form(incident),
         "marking_form": marking_form or _marking_form(incident),
         "stale": stale,
     }
-    return render(request, "incidents/edit.html", context, status=status)
+    return render(page.request, "incidents/edit.html", context, status=status)
 
 
-def _stale(request, incident_id):
+def _current(page: Page):
     """409 with the incident as it is now: the forms hold its current values and version."""
-    current = visible_incident_or_404(request, incident_id)
-    return _page(request, current, stale=STALE_EDIT, status=409)
+
+    def answer(message):
+        page.refresh()
+        return _render(page, stale=message, status=409)
+
+    return answer
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def edit(request, incident_id):
+def _nothing_changed(page: Page, message: str):
+    messages.info(page.request, message)
+    return redirect("incident-detail", page.incident.public_id)
+
+
+@incident_page(GET="command", POST="command")
+def edit(page: Page):
     """Change title, description, type, severity, location and the exercise flag."""
-    incident = visible_incident_or_404(request, incident_id)
-    policy.require(request.user, "command", incident)
-    if request.method != "POST":
-        return _page(request, incident)
-    form = _details_form(incident, request.POST)
-    if not form.is_valid():
-        return _page(request, incident, form=form, status=422)
-    changes = form.changes_to(incident)
-    if not changes:
-        messages.info(request, "Nothing was changed.")
-        return redirect("incident-detail", incident.public_id)
-    try:
-        verbs.update_incident(
-            incident,
-            actor=request.user,
-            expected_version=form.cleaned_data["version"],
-            **changes,
-        )
-    except PreconditionFailed:
-        return _stale(request, incident_id)
-    except (Invalid, Conflict) as error:
-        form.add_service_error(error)
-        return _page(request, incident, form=form, status=422)
-    messages.success(request, f"{incident.reference} was saved.")
-    return redirect("incident-detail", incident.public_id)
+    incident = page.incident
+    if page.request.method != "POST":
+        return _render(page)
+
+    def save(form):
+        changes = form.changes_to(incident)
+        if not changes:
+            return None
+        version = form.cleaned_data["version"]
+        return verbs.update_incident(incident, actor=page.user, expected_version=version, **changes)
+
+    def saved(result):
+        if result is None:
+            return _nothing_changed(page, "Nothing was changed.")
+        url = reverse("incident-detail", args=[incident.public_id])
+        return finish(page.request, f"{incident.reference} was saved.", url)
+
+    return run(
+        lambda data: _details_form(incident, data),
+        save,
+        data=page.request.POST,
+        done=saved,
+        again=lambda form, status: _render(page, form=form, status=status),
+        current=_current(page),
+        refusals={Invalid: 422, Conflict: 422},
+    )
 
 
-@login_required
-@require_POST
-def change_marking(request, incident_id):
+@incident_page(POST=("command", "share"))
+def change_marking(page: Page):
     """Re-mark the incident: raising it needs command, lowering it needs share."""
-    incident = visible_incident_or_404(request, incident_id)
-    permissions = policy.permissions_on(request.user, incident)
-    if not permissions & {"command", "share"}:
-        policy.require(request.user, "command", incident, permissions)
-    form = _marking_form(incident, request.POST)
-    if not form.is_valid():
-        return _page(request, incident, marking_form=form, status=422)
-    before, after = incident.tlp, form.cleaned_data["tlp"]
-    if after == before:
-        messages.info(request, f"The marking stays TLP:{before}.")
-        return redirect("incident-detail", incident.public_id)
-    try:
-        verbs.change_marking(
-            incident, after, actor=request.user, expected_version=form.cleaned_data["version"]
-        )
-    except PreconditionFailed:
-        return _stale(request, incident_id)
-    except Invalid as error:
-        form.add_service_error(error)
-        return _page(request, incident, marking_form=form, status=422)
-    except Forbidden as error:
-        form.add_service_error(error)
-        return _page(request, incident, marking_form=form, status=403)
-    if is_stricter(after, before):
-        consequence = "Shares whose agreement does not allow it were withdrawn."
-    else:
-        consequence = "More people may now read it."
-    messages.success(request, f"Marked TLP:{after} (was TLP:{before}). {consequence}")
-    return redirect("incident-detail", incident.public_id)
+    incident = page.incident
+    before = incident.tlp
+
+    def remark(form):
+        after = form.cleaned_data["tlp"]
+        if after == before:
+            return None
+        version = form.cleaned_data["version"]
+        verbs.change_marking(incident, after, actor=page.user, expected_version=version)
+        return after
+
+    def remarked(after):
+        if after is None:
+            return _nothing_changed(page, f"The marking stays TLP:{before}.")
+        if is_stricter(after, before):
+            consequence = "Shares whose agreement does not allow it were withdrawn."
+        else:
+            consequence = "More people may now read it."
+        url = reverse("incident-detail", args=[incident.public_id])
+        return finish(page.request, f"Marked TLP:{after} (was TLP:{before}). {consequence}", url)
+
+    return run(
+        lambda data: _marking_form(incident, data),
+        remark,
+        data=page.request.POST,
+        done=remarked,
+        again=lambda form, status: _render(page, marking_form=form, status=status),
+        current=_current(page),
+        refusals={Invalid: 422, Forbidden: 403},
+    )

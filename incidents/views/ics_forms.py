@@ -7,11 +7,10 @@ visibility policy (a hidden incident's forms are the same 404 as missing ones), 
 page costs a fixed number of queries however large the organization.
 """
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
 
+from incidents import selectors
 from incidents.models import (
     OperationalPeriod,
     Participant,
@@ -20,6 +19,7 @@ from incidents.models import (
 )
 from incidents.services.iap import UNASSIGNED
 from incidents.services.incidents import record_view
+from incidents.views.base import Page, incident_page
 from incidents.views.command_page import staffed_chart
 from sharing import policy
 
@@ -27,14 +27,9 @@ from sharing import policy
 UNIT_KINDS = frozenset({PositionKind.DIVISION_SUPERVISOR, PositionKind.GROUP_SUPERVISOR})
 
 
-def _visible_period(request, incident_id, number) -> OperationalPeriod:
-    period = policy.visible_or_404(
-        request.user,
-        OperationalPeriod.objects.select_related("incident__lead_agency"),
-        incident__public_id=incident_id,
-        number=number,
-    )
-    record_view(period.incident, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"))
+def _visible_period(page: Page, number) -> OperationalPeriod:
+    period = page.child(selectors.printable_periods(page.incident), number=number)
+    record_view(period.incident, actor=page.user, ip_address=page.request.META.get("REMOTE_ADDR"))
     return period
 
 
@@ -75,11 +70,11 @@ def ics203_sections(chart: dict) -> list[dict]:
     return sections
 
 
-@login_required
-@require_safe
-def ics203(request, incident_id, number):
+@incident_page(GET="view")
+def ics203(page: Page, number):
     """ICS 203: every post of the period and who holds it, for which agency."""
-    period = _visible_period(request, incident_id, number)
+    request = page.request
+    period = _visible_period(page, number)
     chart = staffed_chart(period)
     agencies = (
         Participant.objects.taking_part(period.incident_id)
@@ -144,12 +139,12 @@ def ics204_assignments(chart: dict, tasks) -> tuple[list[dict], list[dict]]:
     return units, list(others.values())
 
 
-@login_required
-@require_safe
-def ics204(request, incident_id, number):
+@incident_page(GET="view")
+def ics204(page: Page, number):
     """ICS 204: one assignment list per division or group, then the period's other
     assignments."""
-    period = _visible_period(request, incident_id, number)
+    request = page.request
+    period = _visible_period(page, number)
     chart = staffed_chart(period)
     tasks = policy.visible(
         request.user,

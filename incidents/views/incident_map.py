@@ -13,7 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from agencies.models import Jurisdiction
+from incidents import selectors
 from incidents.models import IncidentStatus
 from incidents.views.board import filter_context, filtered_incidents
 
@@ -63,7 +63,7 @@ def incident_map(request):
         "shown": shown,
         "total": total,
         "limit": MAP_LIMIT,
-        "jurisdictions": Jurisdiction.objects.only("name", "level").order_by("name"),
+        "jurisdictions": selectors.jurisdictions("name", "level").order_by("name"),
         "geojson_urls": " ".join(
             (
                 reverse("incident-map-jurisdictions"),
@@ -112,6 +112,6 @@ def jurisdictions_geojson(request):
             "geometry": jurisdiction.boundary,
             "properties": {"name": jurisdiction.name, "level": jurisdiction.get_level_display()},
         }
-        for jurisdiction in Jurisdiction.objects.only("slug", "name", "level", "boundary")
+        for jurisdiction in selectors.jurisdictions("slug", "name", "level", "boundary")
     ]
     return JsonResponse({"type": "FeatureCollection", "features": features}, content_type=GEOJSON)

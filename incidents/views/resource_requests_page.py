@@ -9,16 +9,12 @@ so a requester never sees the supplier's buttons and the other way round.
 
 from dataclasses import dataclass
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from coordination.errors import Conflict, Invalid, PreconditionFailed
-from coordination.forms import STALE_EDIT
+from coordination.errors import Conflict, Invalid
+from incidents import selectors
 from incidents.forms.resource_requests import (
     KINDS_LIST_ID,
     RequestCreateForm,
@@ -35,7 +31,8 @@ from incidents.models import (
     ResourceStatus,
 )
 from incidents.services import resource_requests as verbs
-from incidents.views.pages import incident_context, visible_incident_or_404
+from incidents.views.base import Page, incident_page
+from incidents.views.runner import finish, run
 from sharing import policy
 
 PAGE_SIZE = 50
@@ -117,19 +114,8 @@ class Reader:
         )
 
 
-def _requests(incident):
-    """The incident's requests, with their steps in one more query."""
-    steps = ResourceRequestStep.objects.select_related("agency", "taken_by")
-    return (
-        ResourceRequest.objects.filter(incident=incident)
-        .select_related("requesting_agency", "supplying_agency", "created_by")
-        .prefetch_related(Prefetch("steps", queryset=steps))
-        .order_by("-number")
-    )
-
-
-def _request_or_404(request, incident, request_id) -> ResourceRequest:
-    return policy.visible_or_404(request.user, _requests(incident), public_id=request_id)
+def _request_or_404(page: Page, request_id) -> ResourceRequest:
+    return page.child(selectors.resource_requests(page.incident), public_id=request_id)
 
 
 def _detail_url(found) -> str:
@@ -138,70 +124,76 @@ def _detail_url(found) -> str:
     )
 
 
-def _page(request, context: dict, *, status: int = 200):
-    return render(request, "incidents/resource_requests.html", context, status=status)
+def _page(page: Page, context: dict, *, status: int = 200):
+    return render(page.request, "incidents/resource_requests.html", context, status=status)
 
 
-@login_required
-@require_safe
-def request_list(request, incident_id):
+@incident_page(GET="view")
+def request_list(page: Page):
     """The requests table: who asked whom for what, where it stands, and whose move it is."""
-    incident = visible_incident_or_404(request, incident_id)
-    context = incident_context(request, incident, "resources")
+    request = page.request
+    context = page.context("resources")
     filters = RequestFilterForm(request.GET)
-    page = Paginator(filters.narrow(policy.visible(request.user, _requests(incident))), PAGE_SIZE)
-    page = page.get_page(request.GET.get("page"))
-    reader = Reader.of(request, context["permissions"])
+    visible = policy.visible(page.user, selectors.resource_requests(page.incident))
+    paged = Paginator(filters.narrow(visible), PAGE_SIZE).get_page(request.GET.get("page"))
+    reader = Reader.of(request, page.permissions)
     query = request.GET.copy()
     query.pop("page", None)
     context.update(
         mode="list",
         filters=filters,
         filtered=bool(request.GET.get("status")),
-        page=page,
-        rows=[reader.row(found) for found in page],
+        page=paged,
+        rows=[reader.row(found) for found in paged],
         query=query.urlencode(),
     )
-    return _page(request, context)
+    return _page(page, context)
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def request_create(request, incident_id):
+@incident_page(GET="contribute", POST="contribute")
+def request_create(page: Page):
     """Ask another agency taking part for resources, on behalf of one's own."""
-    incident = visible_incident_or_404(request, incident_id)
-    context = incident_context(request, incident, "resources")
-    policy.require(request.user, "contribute", incident, context["permissions"])
-    posted = request.POST if request.method == "POST" else None
-    form = RequestCreateForm(posted, incident=incident, user=request.user)
-    if form.is_bound and form.is_valid():
-        try:
-            created = verbs.request_resources(incident, actor=request.user, **form.arguments())
-        except (Invalid, Conflict) as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(
-                request,
-                f"RR-{created.number} sent to {created.supplying_agency.name}.",
-            )
-            return redirect(_detail_url(created))
-    context.update(
-        mode="create", form=form, kinds=COMMON_RESOURCE_KINDS, kinds_list_id=KINDS_LIST_ID
+    incident = page.incident
+
+    def bind(data):
+        return RequestCreateForm(data, incident=incident, user=page.user)
+
+    def again(form, status):
+        context = page.context("resources")
+        context.update(
+            mode="create", form=form, kinds=COMMON_RESOURCE_KINDS, kinds_list_id=KINDS_LIST_ID
+        )
+        return _page(page, context, status=status)
+
+    if page.request.method != "POST":
+        return again(bind(None), 200)
+
+    def sent(created):
+        message = f"RR-{created.number} sent to {created.supplying_agency.name}."
+        return finish(page.request, message, _detail_url(created))
+
+    return run(
+        bind,
+        lambda form: verbs.request_resources(incident, actor=page.user, **form.arguments()),
+        data=page.request.POST,
+        done=sent,
+        again=again,
+        refusals={Invalid: 422, Conflict: 422},
     )
-    return _page(request, context, status=422 if form.is_bound else 200)
 
 
 def _all_errors(form) -> str:
     return " ".join(message for errors in form.errors.values() for message in errors)
 
 
-def _detail(request, incident, found, *, edit_form=None, failed=None, notice="", status=200):
+def _detail(page: Page, found, *, edit_form=None, failed=None, notice="", status=200):
     """One request: its facts, its steps so far, the reader's buttons and the edit form.
 
     `failed` is the step form that was refused, shown again with its errors.
     """
-    context = incident_context(request, incident, "resources")
-    reader = Reader.of(request, policy.permissions_on(request.user, found))
+    context = page.context("resources")
+    # A request has no marking of its own: the reader's permissions on the incident hold.
+    reader = Reader.of(page.request, page.permissions)
     steps = []
     for to in reader.steps(found):
         if failed is not None and failed.data.get("to") == to:
@@ -230,77 +222,82 @@ def _detail(request, incident, found, *, edit_form=None, failed=None, notice="",
         kinds_list_id=KINDS_LIST_ID,
         notice=notice,
     )
-    return _page(request, context, status=status)
+    return _page(page, context, status=status)
 
 
-@login_required
-@require_safe
-def request_detail(request, incident_id, request_id):
-    incident = visible_incident_or_404(request, incident_id)
-    return _detail(request, incident, _request_or_404(request, incident, request_id))
+@incident_page(GET="view")
+def request_detail(page: Page, request_id):
+    return _detail(page, _request_or_404(page, request_id))
 
 
-@login_required
-@require_POST
-def request_update(request, incident_id, request_id):
+def _answer_refusals(page: Page, request_id, found, shown: str):
+    """How a refused change to a request comes back: its form beside the field (422), or,
+    when the request moved meanwhile (409), the request as it is now, saying why."""
+
+    def again(form, status):
+        if status == 409:
+            current = _request_or_404(page, request_id)
+            return _detail(page, current, notice=_all_errors(form), status=409)
+        return _detail(page, found, status=status, **{shown: form})
+
+    def current(message):
+        return _detail(page, _request_or_404(page, request_id), notice=message, status=409)
+
+    return {"again": again, "current": current, "refusals": {Invalid: 422, Conflict: 409}}
+
+
+@incident_page(POST="contribute")
+def request_update(page: Page, request_id):
     """Correct what was asked for, while nobody has acted on it (requester side)."""
-    incident = visible_incident_or_404(request, incident_id)
-    found = _request_or_404(request, incident, request_id)
-    form = RequestEditForm(request.POST, initial=RequestEditForm.values_of(found))
-    if form.is_valid():
-        try:
-            verbs.update_request(
-                found,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except PreconditionFailed:
-            current = _request_or_404(request, incident, request_id)
-            fresh = RequestEditForm(RequestEditForm.values_of(current))
-            return _detail(
-                request, incident, current, edit_form=fresh, notice=STALE_EDIT, status=409
-            )
-        except Invalid as exc:
-            form.add_service_error(exc)
-        except Conflict as exc:
-            current = _request_or_404(request, incident, request_id)
-            return _detail(request, incident, current, notice=exc.message, status=409)
-        else:
-            messages.success(request, f"RR-{found.number} corrected.")
-            return redirect(_detail_url(found))
-    return _detail(request, incident, found, edit_form=form, status=422)
+    found = _request_or_404(page, request_id)
+
+    def correct(form):
+        version = form.cleaned_data["version"]
+        verbs.update_request(found, actor=page.user, expected_version=version, **form.changes())
+
+    def current(message):
+        fresh_request = _request_or_404(page, request_id)
+        fresh = RequestEditForm(RequestEditForm.values_of(fresh_request))
+        return _detail(page, fresh_request, edit_form=fresh, notice=message, status=409)
+
+    answers = _answer_refusals(page, request_id, found, "edit_form")
+    answers["current"] = current
+    return run(
+        lambda data: RequestEditForm(data, initial=RequestEditForm.values_of(found)),
+        correct,
+        data=page.request.POST,
+        done=lambda _: finish(page.request, f"RR-{found.number} corrected.", _detail_url(found)),
+        **answers,
+    )
 
 
-@login_required
-@require_POST
-def request_step(request, incident_id, request_id):
+@incident_page(POST="contribute")
+def request_step(page: Page, request_id):
     """Take one step of the workflow for the side it belongs to."""
-    incident = visible_incident_or_404(request, incident_id)
-    found = _request_or_404(request, incident, request_id)
-    to = request.POST.get("to", "")
-    form = StepForm(request.POST, auto_id=f"step-{to}-%s", note_required=to in verbs.NOTE_REQUIRED)
-    if form.is_valid():
-        to = form.cleaned_data["to"]
-        try:
-            verbs.take_step(
-                found,
-                to,
-                actor=request.user,
-                note=form.cleaned_data["note"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except PreconditionFailed:
-            current = _request_or_404(request, incident, request_id)
-            return _detail(request, incident, current, notice=STALE_EDIT, status=409)
-        except Invalid as exc:
-            form.add_service_error(exc)
-        except Conflict as exc:
-            current = _request_or_404(request, incident, request_id)
-            return _detail(request, incident, current, notice=exc.message, status=409)
-        else:
-            messages.success(
-                request, f"RR-{found.number} is now {ResourceStatus(to).label.lower()}."
-            )
-            return redirect(_detail_url(found))
-    return _detail(request, incident, found, failed=form, status=422)
+    found = _request_or_404(page, request_id)
+    to = page.request.POST.get("to", "")
+
+    def step(form):
+        data = form.cleaned_data
+        verbs.take_step(
+            found,
+            data["to"],
+            actor=page.user,
+            note=data["note"],
+            expected_version=data["version"],
+        )
+        return data["to"]
+
+    def stepped(to):
+        message = f"RR-{found.number} is now {ResourceStatus(to).label.lower()}."
+        return finish(page.request, message, _detail_url(found))
+
+    return run(
+        lambda data: StepForm(
+            data, auto_id=f"step-{to}-%s", note_required=to in verbs.NOTE_REQUIRED
+        ),
+        step,
+        data=page.request.POST,
+        done=stepped,
+        **_answer_refusals(page, request_id, found, "failed"),
+    )

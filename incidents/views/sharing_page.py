@@ -7,14 +7,12 @@ field it concerns. An htmx request gets the updated panel back; without htmx the
 redirects (Post/Redirect/Get) and shows the message there.
 """
 
-from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import render
+from django.urls import reverse
 
 from coordination.errors import ServiceError
+from incidents import selectors
 from incidents.forms.sharing import (
     BreakGlassForm,
     ChangeLevelForm,
@@ -23,12 +21,11 @@ from incidents.forms.sharing import (
 )
 from incidents.services import sharing as sharing_verbs
 from incidents.services.share_levels import change_share_level
-from incidents.views.pages import incident_context, visible_incident_or_404
-from sharing import grants, policy
+from incidents.views.base import Page, incident_page
+from incidents.views.runner import ON_THE_FORM, finish, refused_status, run
+from sharing import grants
 from sharing.access import Access
 from sharing.models import ShareKind
-
-User = get_user_model()
 
 PANEL = "incidents/reports/_sharing_panel.html"
 
@@ -65,7 +62,7 @@ def _named_people(incident):
     """The people named on the incident, by username, with their level and the agreement
     they were named under (their grant counts only while it is active)."""
     named_grants = grants.named_grants(incident)
-    people = User.objects.in_bulk([grant.user_id for grant in named_grants])
+    people = selectors.people([grant.user_id for grant in named_grants])
     return sorted(
         (
             {
@@ -79,17 +76,18 @@ def _named_people(incident):
     )
 
 
-def _render(request, incident, *, status=200, refusal=None, **bound):
+def _render(page: Page, *, status=200, refusal=None, **bound):
     """The tab (or, for htmx, its panel) with any bound, refused form kept as typed."""
-    context = incident_context(request, incident, "sharing")
-    may_share = "share" in context["permissions"]
+    incident, htmx = page.incident, page.request.htmx
+    context = page.context("sharing")
+    may_share = page.may("share")
     context.update(
         share_rows=_share_rows(incident, may_share=may_share, level_form=bound.get("level_form")),
         named_people=_named_people(incident),
         may_share=may_share,
-        may_break_glass=may_share and "command" in context["permissions"],
+        may_break_glass=may_share and page.may("command"),
         refusal=refusal,
-        partial=bool(request.htmx),
+        partial=bool(htmx),
     )
     if may_share:
         context.update(
@@ -98,26 +96,18 @@ def _render(request, incident, *, status=200, refusal=None, **bound):
             person_form=bound.get("person_form") or GrantPersonForm(prefix="person"),
             glass_form=bound.get("glass_form") or BreakGlassForm(prefix="glass", incident=incident),
         )
-    template = PANEL if request.htmx else "incidents/sharing.html"
-    return render(request, template, context, status=status)
+    template = PANEL if htmx else "incidents/sharing.html"
+    return render(page.request, template, context, status=status)
 
 
-def _status(error: ServiceError) -> int:
-    return 422 if error.status == 400 else error.status
+def _done(page: Page, message: str):
+    url = reverse("incident-sharing", args=[page.incident.public_id])
+    return finish(page.request, message, url, section=lambda: _render(page))
 
 
-def _done(request, incident, message: str):
-    messages.success(request, message)
-    if request.htmx:
-        return _render(request, incident)
-    return redirect("incident-sharing", incident_id=incident.public_id)
-
-
-def _shareable_incident(request, incident_id):
-    """The incident, if visible (else 404), and the reader may share it (else 403)."""
-    incident = visible_incident_or_404(request, incident_id)
-    policy.require(request.user, "share", incident)
-    return incident
+def _again(page: Page, name: str):
+    """Answer a refused form: the tab with the form kept as typed, its refusal beside it."""
+    return lambda form, status: _render(page, status=status, **{name: form})
 
 
 def _share_of(incident, share_id):
@@ -135,143 +125,139 @@ def _basis(share) -> str:
     return f"under the agreement “{share.agreement.name}”"
 
 
-@login_required
-@require_GET
-def sharing(request, incident_id):
+@incident_page(GET="view")
+def sharing(page: Page):
     """Who has the incident; the sharing forms for those who may share it."""
-    incident = visible_incident_or_404(request, incident_id)
-    return _render(request, incident)
+    return _render(page)
 
 
-@login_required
-@require_POST
-def share_agency(request, incident_id):
+@incident_page(POST="share")
+def share_agency(page: Page):
     """Share with another agency under an agreement that covers the incident."""
-    incident = _shareable_incident(request, incident_id)
-    form = ShareAgencyForm(request.POST, prefix="share", incident=incident)
-    if not form.is_valid():
-        return _render(request, incident, share_form=form, status=422)
+    incident = page.incident
+
+    def share(form):
+        agency = form.cleaned_data["agency"]
+        made = sharing_verbs.share_incident(
+            incident, actor=page.user, agency=agency, level=form.level()
+        )
+        return (
+            f"Shared with {made.agency.name} at {form.level().label} level {_basis(made)}. "
+            "Its people have access now."
+        )
+
+    return run(
+        lambda data: ShareAgencyForm(data, prefix="share", incident=incident),
+        share,
+        data=page.request.POST,
+        done=lambda message: _done(page, message),
+        again=_again(page, "share_form"),
+    )
+
+
+@incident_page(POST="share")
+def change_level(page: Page, share_id):
+    """Raise or lower what an agency holding the incident may do."""
+    share = _share_of(page.incident, share_id)
+
+    def change(form):
+        change_share_level(share, actor=page.user, level=form.level())
+        return f"{share.agency.name} now holds the incident at {form.level().label} level."
+
     try:
-        share = sharing_verbs.share_incident(
-            incident, actor=request.user, agency=form.cleaned_data["agency"], level=form.level()
+        return run(
+            lambda data: ChangeLevelForm(data, prefix=f"share-{share.pk}"),
+            change,
+            data=page.request.POST,
+            done=lambda message: _done(page, message),
+            again=_again(page, "level_form"),
+            refusals=_about_the_level,
         )
     except ServiceError as error:
-        form.add_refusal(error)
-        return _render(request, incident, share_form=form, status=_status(error))
-    return _done(
-        request,
-        incident,
-        f"Shared with {share.agency.name} at {form.level().label} level {_basis(share)}. "
-        "Its people have access now.",
-    )
+        return _refusal(page, error)
 
 
-@login_required
-@require_POST
-def change_level(request, incident_id, share_id):
-    """Raise or lower what an agency holding the incident may do."""
-    incident = _shareable_incident(request, incident_id)
-    share = _share_of(incident, share_id)
-    form = ChangeLevelForm(request.POST, prefix=f"share-{share.pk}")
-    if not form.is_valid():
-        return _render(request, incident, level_form=form, status=422)
-    try:
-        change_share_level(share, actor=request.user, level=form.level())
-    except ServiceError as error:
-        if error.field != "level":
-            return _render(request, incident, refusal=error, status=_status(error))
-        form.add_service_error(error)
-        return _render(request, incident, level_form=form, status=_status(error))
-    return _done(
-        request,
-        incident,
-        f"{share.agency.name} now holds the incident at {form.level().label} level.",
-    )
+def _about_the_level(error: ServiceError) -> int | None:
+    """A level form shows the refusals about the level; the rest are said above the panel."""
+    return refused_status(error, ON_THE_FORM) if error.field == "level" else None
 
 
-@login_required
-@require_POST
-def revoke(request, incident_id, share_id):
+def _refusal(page: Page, error: ServiceError):
+    """A refusal about no field of any form, said above the panel."""
+    status = refused_status(error, ON_THE_FORM)
+    if status is None:
+        raise error
+    return _render(page, refusal=error, status=status)
+
+
+@incident_page(POST="share")
+def revoke(page: Page, share_id):
     """Take a share back: the agency loses access at once."""
-    incident = _shareable_incident(request, incident_id)
-    share = _share_of(incident, share_id)
+    share = _share_of(page.incident, share_id)
     try:
-        sharing_verbs.revoke_share(share, actor=request.user)
+        sharing_verbs.revoke_share(share, actor=page.user)
     except ServiceError as error:
-        return _render(request, incident, refusal=error, status=_status(error))
-    return _done(
-        request,
-        incident,
-        f"Share with {share.agency.name} revoked; its people lost access at once.",
-    )
+        return _refusal(page, error)
+    return _done(page, f"Share with {share.agency.name} revoked; its people lost access at once.")
 
 
-@login_required
-@require_POST
-def grant_person(request, incident_id):
+@incident_page(POST="share")
+def grant_person(page: Page):
     """Name one person on the incident (the only way into RED)."""
-    incident = _shareable_incident(request, incident_id)
-    form = GrantPersonForm(request.POST, prefix="person")
-    if not form.is_valid():
-        return _render(request, incident, person_form=form, status=422)
-    person = form.cleaned_data["person"]
-    try:
-        sharing_verbs.grant_person(incident, actor=request.user, person=person, level=form.level())
-    except ServiceError as error:
-        form.add_refusal(error)
-        return _render(request, incident, person_form=form, status=_status(error))
-    return _done(
-        request,
-        incident,
-        f"{person.get_username()} is named on the incident at {form.level().label} level.",
+
+    def grant(form):
+        person, level = form.cleaned_data["person"], form.level()
+        sharing_verbs.grant_person(page.incident, actor=page.user, person=person, level=level)
+        return f"{person.get_username()} is named on the incident at {level.label} level."
+
+    return run(
+        lambda data: GrantPersonForm(data, prefix="person"),
+        grant,
+        data=page.request.POST,
+        done=lambda message: _done(page, message),
+        again=_again(page, "person_form"),
     )
 
 
-@login_required
-@require_POST
-def revoke_person(request, incident_id, username):
+@incident_page(POST="share")
+def revoke_person(page: Page, username):
     """Withdraw a person's named grant."""
-    incident = _shareable_incident(request, incident_id)
-    person = User.objects.filter(username=username).first()
+    person = selectors.person_named(username)
     if person is None:
         raise Http404
-    sharing_verbs.revoke_person(incident, actor=request.user, person=person)
+    sharing_verbs.revoke_person(page.incident, actor=page.user, person=person)
     return _done(
-        request,
-        incident,
-        f"{person.get_username()}'s named grant withdrawn; it stopped counting at once.",
+        page, f"{person.get_username()}'s named grant withdrawn; it stopped counting at once."
     )
 
 
-@login_required
-@require_POST
-def break_glass(request, incident_id):
+@incident_page(POST="share")
+def break_glass(page: Page):
     """Share outside any agreement in an emergency (command and share), justified in
     writing; the verb records it in the audit trail, flagged."""
-    incident = _shareable_incident(request, incident_id)
-    form = BreakGlassForm(request.POST, prefix="glass", incident=incident)
-    if not form.is_valid():
-        return _render(request, incident, glass_form=form, status=422)
-    data = form.cleaned_data
-    common = {
-        "actor": request.user,
-        "level": form.level(),
-        "break_glass": True,
-        "justification": data["justification"],
-    }
-    try:
+    incident = page.incident
+
+    def share(form):
+        data, level = form.cleaned_data, form.level()
+        common = {
+            "actor": page.user,
+            "level": level,
+            "break_glass": True,
+            "justification": data["justification"],
+        }
         if data["agency"]:
-            share = sharing_verbs.share_incident(incident, agency=data["agency"], **common)
-            message = (
-                f"Shared with {share.agency.name} at {form.level().label} level {_basis(share)}."
-            )
-        else:
-            sharing_verbs.grant_person(incident, person=data["person"], **common)
-            message = (
-                f"{data['person'].get_username()} is named on the incident at "
-                f"{form.level().label} level; the grant is in the audit trail."
-            )
-    except ServiceError as error:
-        form.add_refusal(error)
-        return _render(request, incident, glass_form=form, status=_status(error))
-    return _done(request, incident, message)
+            made = sharing_verbs.share_incident(incident, agency=data["agency"], **common)
+            return f"Shared with {made.agency.name} at {level.label} level {_basis(made)}."
+        sharing_verbs.grant_person(incident, person=data["person"], **common)
+        return (
+            f"{data['person'].get_username()} is named on the incident at "
+            f"{level.label} level; the grant is in the audit trail."
+        )
+
+    return run(
+        lambda data: BreakGlassForm(data, prefix="glass", incident=incident),
+        share,
+        data=page.request.POST,
+        done=lambda message: _done(page, message),
+        again=_again(page, "glass_form"),
+    )

@@ -1,13 +1,11 @@
 """The printable situation report (ICS 209), for the briefing table and the binder."""
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
-from incidents.models import Incident, SituationReport
+from incidents import selectors
 from incidents.services import sitreps
 from incidents.services.incidents import record_view
-from sharing import policy
+from incidents.views.base import Page, incident_page
 
 FIGURE_LABELS = (
     ("fatalities", "Fatalities"),
@@ -20,30 +18,18 @@ FIGURE_LABELS = (
 )
 
 
-@login_required
-def printable(request, incident_id, number):
+@incident_page(GET="view")
+def printable(page: Page, number):
     """One report as issued, with whether it still matches its signature.
 
     A hidden incident and a hidden report (one marked beyond the reader) are the same
     404 as one that does not exist.
     """
-    incident = (
-        policy.visible(request.user, Incident.objects.select_related("lead_agency"), "view")
-        .filter(public_id=incident_id)
-        .first()
-    )
-    if incident is None:
-        raise Http404
-    reports = SituationReport.objects.filter(incident=incident, number=number).select_related(
-        "incident", "agency", "period"
-    )
-    report = policy.visible(request.user, reports, "view").first()
-    if report is None:
-        raise Http404
-    record_view(incident, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"))
+    report = page.child(selectors.sitreps(page.incident), number=number)
+    record_view(page.incident, actor=page.user, ip_address=page.request.META.get("REMOTE_ADDR"))
     figures = [(label, report.figures.get(name)) for name, label in FIGURE_LABELS]
     return render(
-        request,
+        page.request,
         "incidents/print/sitrep.html",
         {
             "report": report,

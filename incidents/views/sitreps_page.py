@@ -6,97 +6,86 @@ under a stricter marking than the reader's is not listed. Issuing calls `issue_s
 the verb the API calls; the preview calls `preview` and keeps nothing.
 """
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import render
+from django.urls import reverse
 
-from coordination.errors import ServiceError
+from coordination.errors import Conflict, Invalid, NotFound, Unprocessable
+from incidents import selectors
 from incidents.forms.sitreps import SitrepForm
-from incidents.models import SituationReport
 from incidents.services import sitreps as verbs
-from incidents.views.pages import incident_context, visible_incident_or_404
+from incidents.views.base import Page, incident_page
+from incidents.views.runner import finish, run
 from incidents.views.sitreps import FIGURE_LABELS
 from sharing import policy
 
 PER_PAGE = 25
+# Every refusal but a permission (the 403 page) is shown on the form, at its own status.
+REFUSALS = {Invalid: 422, Unprocessable: 422, Conflict: 409, NotFound: 404}
 
 
-def _reports(request, incident):
+def _reports(page: Page):
     """One page of the reports the reader may see, newest first, each with its check."""
-    reports = policy.visible(
-        request.user,
-        SituationReport.objects.filter(incident=incident).select_related(
-            "incident", "agency", "period"
-        ),
-        "view",
-    ).order_by("-number")
-    page = Paginator(reports, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(report, verbs.verify(report)) for report in page.object_list]
-    return page, rows
+    reports = policy.visible(page.user, selectors.sitreps(page.incident), "view")
+    paged = Paginator(reports, PER_PAGE).get_page(page.request.GET.get("page"))
+    rows = [(report, verbs.verify(report)) for report in paged.object_list]
+    return paged, rows
 
 
-def _tab(request, incident, form=None, status=200):
-    context = incident_context(request, incident, "sitreps")
-    page, rows = _reports(request, incident)
-    if form is None and "contribute" in context["permissions"]:
+def _tab(page: Page, form=None, status=200):
+    context = page.context("sitreps")
+    paged, rows = _reports(page)
+    if form is None and page.may("contribute"):
         form = SitrepForm()
-    context.update(page=page, rows=rows, form=form)
-    return render(request, "incidents/sitreps.html", context, status=status)
+    context.update(page=paged, rows=rows, form=form)
+    return render(page.request, "incidents/sitreps.html", context, status=status)
 
 
-@login_required
-@require_GET
-def sitreps(request, incident_id):
+@incident_page(GET="view")
+def sitreps(page: Page):
     """The list, and the form to issue the next report for those who may."""
-    incident = visible_incident_or_404(request, incident_id)
-    return _tab(request, incident)
+    return _tab(page)
 
 
-@login_required
-@require_GET
-def preview(request, incident_id):
+@incident_page(GET="contribute")
+def preview(page: Page):
     """What a report issued now would say, with the figures typed so far (htmx)."""
-    incident = visible_incident_or_404(request, incident_id)
-    policy.require(request.user, "contribute", incident)
-    form = SitrepForm(request.GET)
+    form = SitrepForm(page.request.GET)
     if not form.is_valid():
-        return render(request, "incidents/reports/_sitrep_preview.html", {"form": form}, status=422)
+        context = {"form": form}
+        return render(page.request, "incidents/reports/_sitrep_preview.html", context, status=422)
     figures = form.figures()
-    context = verbs.preview(incident, actor=request.user)
+    context = verbs.preview(page.incident, actor=page.user)
     context.update(
         form=form,
         figures=[(label, figures.get(name)) for name, label in FIGURE_LABELS],
         notes=figures.get("notes", ""),
     )
-    return render(request, "incidents/reports/_sitrep_preview.html", context)
+    return render(page.request, "incidents/reports/_sitrep_preview.html", context)
 
 
-@login_required
-@require_POST
-def issue(request, incident_id):
+@incident_page(POST="contribute")
+def issue(page: Page):
     """Issue the next report; a double-submitted form issues one (its form_key)."""
-    incident = visible_incident_or_404(request, incident_id)
-    policy.require(request.user, "contribute", incident)
-    form = SitrepForm(request.POST)
-    if not form.is_valid():
-        return _tab(request, incident, form, status=422)
-    try:
-        report = verbs.issue_sitrep(
-            incident,
-            actor=request.user,
+
+    def issued(report):
+        message = (
+            f"Situation report {report.number} issued, marked TLP:{report.tlp}. "
+            "It cannot be changed; issue a new one to update it."
+        )
+        url = reverse("incident-sitreps", args=[page.incident.public_id])
+        return finish(page.request, message, url)
+
+    return run(
+        SitrepForm,
+        lambda form: verbs.issue_sitrep(
+            page.incident,
+            actor=page.user,
             summary=form.cleaned_data["summary"],
             figures=form.figures(),
-        )
-    except ServiceError as error:
-        if error.status == 403:
-            raise
-        form.add_service_error(error)
-        return _tab(request, incident, form, status=422 if error.status == 400 else error.status)
-    messages.success(
-        request,
-        f"Situation report {report.number} issued, marked TLP:{report.tlp}. "
-        "It cannot be changed; issue a new one to update it.",
+        ),
+        data=page.request.POST,
+        done=issued,
+        again=lambda form, status: _tab(page, form, status=status),
+        refusals=REFUSALS,
     )
-    return redirect("incident-sitreps", incident_id=incident.public_id)

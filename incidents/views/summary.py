@@ -7,26 +7,17 @@ never shows a line the API would hide.
 
 from urllib.parse import urlsplit
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST, require_safe
 
-from coordination.errors import Conflict, Invalid, PreconditionFailed
+from coordination.errors import Conflict, Invalid
+from incidents import selectors
 from incidents.forms.incident import StatusForm
-from incidents.models import (
-    Objective,
-    OperationalPeriod,
-    Participant,
-    SituationReport,
-    TimelineEntry,
-)
 from incidents.models.incident import IncidentStatus
 from incidents.services import incidents as verbs
-from incidents.views.pages import TABS, incident_context, visible_incident_or_404
+from incidents.views.base import TABS, Page, incident_page
+from incidents.views.runner import finish, run
 from sharing import policy
 
 LATEST_ENTRIES = 5
@@ -49,34 +40,32 @@ def _affected_area(incident) -> dict | None:
     return {"type": "FeatureCollection", "features": [feature]}
 
 
-def summary_context(request, incident, **extra) -> dict:
+def summary_context(page: Page, **extra) -> dict:
     """The summary tab's content, each part narrowed to what the reader may see."""
-    user = request.user
-    objectives = Prefetch("objectives", queryset=Objective.objects.order_by("order"))
-    periods = OperationalPeriod.objects.filter(incident=incident, is_current=True)
-    participants = Participant.objects.filter(incident=incident).select_related("agency")
-    entries = TimelineEntry.objects.filter(incident=incident).select_related("agency")
-    sitreps = SituationReport.objects.filter(incident=incident).order_by("-number")
+    user, incident = page.user, page.incident
+    periods = selectors.periods(incident).filter(is_current=True)
+    participants = selectors.participants(incident).select_related(None).select_related("agency")
+    entries = selectors.timeline(incident).select_related(None).select_related("agency")
+    sitreps = selectors.sitreps(incident).select_related(None).only("number", "issued_at")
     return {
-        **incident_context(request, incident, "summary"),
-        "period": policy.visible(user, periods.prefetch_related(objectives), "view").first(),
+        **page.context("summary"),
+        "period": policy.visible(user, periods, "view").first(),
         "participants": policy.visible(user, participants, "view").order_by("added_at", "id"),
         "latest_entries": policy.visible(user, entries, "view").order_by("-occurred_at", "-id")[
             :LATEST_ENTRIES
         ],
-        "latest_sitrep": policy.visible(user, sitreps.only("number", "issued_at"), "view").first(),
+        "latest_sitrep": policy.visible(user, sitreps, "view").first(),
         "affected_area": _affected_area(incident),
         **extra,
     }
 
 
-@login_required
-@require_safe
-def summary(request, incident_id):
+@incident_page(GET="view")
+def summary(page: Page):
     """The incident at a glance; reading it is audited like the API's detail view."""
-    incident = visible_incident_or_404(request, incident_id)
-    verbs.record_view(incident, actor=request.user, ip_address=request.META.get("REMOTE_ADDR"))
-    return render(request, "incidents/summary.html", summary_context(request, incident))
+    request = page.request
+    verbs.record_view(page.incident, actor=page.user, ip_address=request.META.get("REMOTE_ADDR"))
+    return render(request, "incidents/summary.html", summary_context(page))
 
 
 def _back_to(request, incident) -> str:
@@ -98,40 +87,50 @@ def _back_to(request, incident) -> str:
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
-def _refused(request, incident, message: str, status: int):
+def _refused(page: Page, message: str, status: int):
     """The summary again, saying why the status did not change (the header shows the
     status as it is now)."""
-    context = summary_context(request, incident, status_error=message)
-    return render(request, "incidents/summary.html", context, status=status)
+    context = summary_context(page, status_error=message)
+    return render(page.request, "incidents/summary.html", context, status=status)
 
 
-@login_required
-@require_POST
-def change_status(request, incident_id):
+@incident_page(POST="command")
+def change_status(page: Page):
     """Move the incident along its lifecycle from the header's buttons (command)."""
-    incident = visible_incident_or_404(request, incident_id)
-    policy.require(request.user, "command", incident)
-    form = StatusForm(request.POST)
-    if not form.is_valid():
-        problems = " ".join(error for errors in form.errors.values() for error in errors)
-        return _refused(request, incident, f"The status was not changed: {problems}", 422)
-    data = form.cleaned_data
-    try:
+    incident = page.incident
+
+    def move(form):
+        data = form.cleaned_data
         verbs.change_status(
             incident,
             data["to"],
-            actor=request.user,
+            actor=page.user,
             reason=data["reason"],
             expected_version=data["version"],
         )
-    except PreconditionFailed:
-        current = visible_incident_or_404(request, incident_id)
-        message = STALE_STATUS.format(status=current.get_status_display())
-        return _refused(request, current, message, 409)
-    except Conflict as error:
-        return _refused(request, visible_incident_or_404(request, incident_id), error.message, 409)
-    except Invalid as error:
-        return _refused(request, incident, f"The status was not changed: {error.message}", 422)
-    label = IncidentStatus(data["to"]).label
-    messages.success(request, f"{incident.reference} is now {label}.")
-    return redirect(_back_to(request, incident))
+        return data["to"]
+
+    def moved(to):
+        message = f"{incident.reference} is now {IncidentStatus(to).label}."
+        return finish(page.request, message, _back_to(page.request, incident))
+
+    def again(form, status):
+        problems = " ".join(error for errors in form.errors.values() for error in errors)
+        if status == 409:
+            page.refresh()
+            return _refused(page, problems, status)
+        return _refused(page, f"The status was not changed: {problems}", status)
+
+    def stale(message):
+        current = page.refresh()
+        return _refused(page, STALE_STATUS.format(status=current.get_status_display()), 409)
+
+    return run(
+        StatusForm,
+        move,
+        data=page.request.POST,
+        done=moved,
+        again=again,
+        current=stale,
+        refusals={Invalid: 422, Conflict: 409},
+    )

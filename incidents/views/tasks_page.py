@@ -8,20 +8,18 @@ without JavaScript the form posts and the page comes back.
 
 from dataclasses import dataclass
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from coordination.errors import Conflict, Invalid, PreconditionFailed
-from coordination.forms import STALE_EDIT
+from coordination.errors import Conflict, Invalid
+from incidents import selectors
 from incidents.forms.tasks import TaskEditForm, TaskFilterForm, TaskForm, TaskStatusForm
 from incidents.models import OPEN_TASK_STATUSES, TASK_TRANSITIONS, Task, TaskStatus
 from incidents.services import tasks as verbs
-from incidents.views.pages import incident_context, visible_incident_or_404
+from incidents.views.base import Page, incident_page
+from incidents.views.runner import finish, run
 from sharing import policy
 
 PAGE_SIZE = 50
@@ -56,8 +54,10 @@ class Reader:
     agency_ids: frozenset
 
     @classmethod
-    def of(cls, request, permissions) -> "Reader":
-        return cls(request.user, permissions, verbs.contributing_agency_ids(request.user))
+    def of(cls, page: Page) -> "Reader":
+        # A task has no marking of its own: what the reader may do to the incident, they
+        # may do to its tasks.
+        return cls(page.user, page.permissions, verbs.contributing_agency_ids(page.user))
 
     def row(self, task: Task, *, form: TaskStatusForm | None = None, error: str = "") -> TaskRow:
         may_move = verbs.may_update_status(
@@ -83,15 +83,8 @@ class Reader:
         return TaskRow(task, mine, overdue, moves, form if moves else None, error)
 
 
-def _tasks(incident):
-    """The incident's tasks, with what a row shows."""
-    return Task.objects.filter(incident=incident).select_related(
-        "assigned_agency", "assigned_person", "period", "updated_by"
-    )
-
-
-def _task_or_404(request, incident, task_id) -> Task:
-    return policy.visible_or_404(request.user, _tasks(incident), public_id=task_id)
+def _task_or_404(page: Page, task_id) -> Task:
+    return page.child(selectors.tasks(page.incident), public_id=task_id)
 
 
 def _list_url(incident) -> str:
@@ -102,147 +95,155 @@ def _detail_url(task) -> str:
     return reverse("incident-task-detail", args=[task.incident.public_id, task.public_id])
 
 
-def _page(request, context: dict, *, status: int = 200):
-    return render(request, "incidents/tasks.html", context, status=status)
+def _page(page: Page, context: dict, *, status: int = 200):
+    return render(page.request, "incidents/tasks.html", context, status=status)
 
 
-@login_required
-@require_safe
-def task_list(request, incident_id):
+@incident_page(GET="view")
+def task_list(page: Page):
     """The tasks table, filtered by status and by whom they are assigned to."""
-    incident = visible_incident_or_404(request, incident_id)
-    context = incident_context(request, incident, "tasks")
+    request = page.request
+    context = page.context("tasks")
     filters = TaskFilterForm(request.GET)
-    page = Paginator(
-        filters.narrow(policy.visible(request.user, _tasks(incident)), request.user), PAGE_SIZE
-    )
-    page = page.get_page(request.GET.get("page"))
-    reader = Reader.of(request, context["permissions"])
+    visible = policy.visible(page.user, selectors.tasks(page.incident))
+    paged = Paginator(filters.narrow(visible, page.user), PAGE_SIZE)
+    paged = paged.get_page(request.GET.get("page"))
+    reader = Reader.of(page)
     query = request.GET.copy()
     query.pop("page", None)
     context.update(
         mode="list",
         filters=filters,
         filtered=any(request.GET.get(name) for name in filters.fields),
-        page=page,
-        rows=[reader.row(task) for task in page],
+        page=paged,
+        rows=[reader.row(task) for task in paged],
         query=query.urlencode(),
     )
-    return _page(request, context)
+    return _page(page, context)
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def task_create(request, incident_id):
+@incident_page(GET="command", POST="command")
+def task_create(page: Page):
     """Give out work (command): to an agency taking part, or to one of its people."""
-    incident = visible_incident_or_404(request, incident_id)
-    context = incident_context(request, incident, "tasks")
-    policy.require(request.user, "command", incident, context["permissions"])
-    posted = request.POST if request.method == "POST" else None
-    form = TaskForm(posted, incident=incident)
-    if form.is_bound and form.is_valid():
-        try:
-            task = verbs.create_task(incident, actor=request.user, **form.arguments())
-        except Invalid as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, f"Task “{task.title}” given out.")
-            return redirect(_list_url(incident))
-    context.update(mode="create", form=form)
-    return _page(request, context, status=422 if form.is_bound else 200)
+    incident = page.incident
+
+    def again(form, status):
+        return _page(page, {**page.context("tasks"), "mode": "create", "form": form}, status=status)
+
+    if page.request.method != "POST":
+        return again(TaskForm(incident=incident), 200)
+
+    def given_out(task):
+        return finish(page.request, f"Task “{task.title}” given out.", _list_url(incident))
+
+    return run(
+        lambda data: TaskForm(data, incident=incident),
+        lambda form: verbs.create_task(incident, actor=page.user, **form.arguments()),
+        data=page.request.POST,
+        done=given_out,
+        again=again,
+        refusals={Invalid: 422},
+    )
 
 
-def _detail(request, incident, task, *, edit_form=None, status_form=None, notice="", status=200):
+def _detail(page: Page, task, *, edit_form=None, status_form=None, notice="", status=200):
     """One task: its details, the status buttons and, for command, the edit form."""
-    context = incident_context(request, incident, "tasks")
-    permissions = policy.permissions_on(request.user, task)
-    if edit_form is None and "command" in permissions:
-        edit_form = TaskEditForm(initial=TaskEditForm.values_of(task), incident=incident)
+    context = page.context("tasks")
+    if edit_form is None and page.may("command"):
+        edit_form = TaskEditForm(initial=TaskEditForm.values_of(task), incident=page.incident)
     context.update(
         mode="detail",
-        row=Reader.of(request, permissions).row(task, form=status_form),
+        row=Reader.of(page).row(task, form=status_form),
         edit_form=edit_form,
         notice=notice,
     )
-    return _page(request, context, status=status)
+    return _page(page, context, status=status)
 
 
-@login_required
-@require_safe
-def task_detail(request, incident_id, task_id):
-    incident = visible_incident_or_404(request, incident_id)
-    return _detail(request, incident, _task_or_404(request, incident, task_id))
+@incident_page(GET="view")
+def task_detail(page: Page, task_id):
+    return _detail(page, _task_or_404(page, task_id))
 
 
-@login_required
-@require_POST
-def task_update(request, incident_id, task_id):
+@incident_page(POST="command")
+def task_update(page: Page, task_id):
     """Edit or reassign a task (command), against the version the editor saw."""
-    incident = visible_incident_or_404(request, incident_id)
-    task = _task_or_404(request, incident, task_id)
-    policy.require(request.user, "command", task)
-    form = TaskEditForm(request.POST, initial=TaskEditForm.values_of(task), incident=incident)
-    if form.is_valid():
-        try:
-            verbs.update_task(
-                task,
-                actor=request.user,
-                expected_version=form.cleaned_data["version"],
-                **form.changes(),
-            )
-        except PreconditionFailed:
-            current = _task_or_404(request, incident, task_id)
-            fresh = TaskEditForm(TaskEditForm.values_of(current), incident=incident)
-            return _detail(
-                request, incident, current, edit_form=fresh, notice=STALE_EDIT, status=409
-            )
-        except Invalid as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, f"Task “{form.cleaned_data['title']}” saved.")
-            return redirect(_detail_url(task))
-    return _detail(request, incident, task, edit_form=form, status=422)
+    incident = page.incident
+    task = _task_or_404(page, task_id)
+
+    def bind(data):
+        return TaskEditForm(data, initial=TaskEditForm.values_of(task), incident=incident)
+
+    def update(form):
+        version = form.cleaned_data["version"]
+        verbs.update_task(task, actor=page.user, expected_version=version, **form.changes())
+        return form.cleaned_data["title"]
+
+    def stale(message):
+        current = _task_or_404(page, task_id)
+        fresh = TaskEditForm(TaskEditForm.values_of(current), incident=incident)
+        return _detail(page, current, edit_form=fresh, notice=message, status=409)
+
+    return run(
+        bind,
+        update,
+        data=page.request.POST,
+        done=lambda title: finish(page.request, f"Task “{title}” saved.", _detail_url(task)),
+        again=lambda form, status: _detail(page, task, edit_form=form, status=status),
+        current=stale,
+        refusals={Invalid: 422},
+    )
 
 
-@login_required
-@require_POST
-def task_status(request, incident_id, task_id):
+@incident_page(POST="contribute")
+def task_status(page: Page, task_id):
     """Move a task along. An htmx request gets the task's row back; a plain one is sent
     back to where it came from, or shown the task with what went wrong."""
-    incident = visible_incident_or_404(request, incident_id)
-    task = _task_or_404(request, incident, task_id)
-    form = TaskStatusForm(request.POST, auto_id=f"task-{task.public_id}-%s")
-    error, status = "", 422
-    if form.is_valid():
-        try:
-            verbs.change_task_status(
-                task,
-                form.cleaned_data["to"],
-                actor=request.user,
-                note=form.cleaned_data["note"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except PreconditionFailed:
-            task = _task_or_404(request, incident, task_id)
-            form, error, status = None, STALE_EDIT, 409
-        except Invalid as exc:
-            form.add_service_error(exc)
-        except Conflict as exc:
-            task = _task_or_404(request, incident, task_id)
-            form, error, status = None, exc.message, 409
-        else:
-            task = _task_or_404(request, incident, task_id)  # with what its row shows
-            if request.htmx:
-                return _row(request, incident, task)
-            messages.success(request, f"Task “{task.title}” is now {task.get_status_display()}.")
-            back = form.cleaned_data["back"] == "detail"
-            return redirect(_detail_url(task) if back else _list_url(incident))
-    if request.htmx:
-        return _row(request, incident, task, form=form, error=error, status=status)
-    return _detail(request, incident, task, status_form=form, notice=error, status=status)
+    request = page.request
+    task = _task_or_404(page, task_id)
+
+    def move(form):
+        data = form.cleaned_data
+        verbs.change_task_status(
+            task,
+            data["to"],
+            actor=page.user,
+            note=data["note"],
+            expected_version=data["version"],
+        )
+        return data["back"] == "detail"
+
+    def moved(back):
+        moved_task = _task_or_404(page, task_id)  # with what its row shows
+        if request.htmx:
+            return _row(page, moved_task)
+        message = f"Task “{moved_task.title}” is now {moved_task.get_status_display()}."
+        url = _detail_url(moved_task) if back else _list_url(page.incident)
+        return finish(page.request, message, url)
+
+    def refused(shown, form=None, notice="", status=422):
+        if request.htmx:
+            return _row(page, shown, form=form, error=notice, status=status)
+        return _detail(page, shown, status_form=form, notice=notice, status=status)
+
+    def again(form, status):
+        if status == 409:
+            # A conflict: the task moved meanwhile; show it as it is now, saying why.
+            notice = " ".join(message for errors in form.errors.values() for message in errors)
+            return refused(_task_or_404(page, task_id), notice=notice, status=409)
+        return refused(task, form=form, status=status)
+
+    return run(
+        lambda data: TaskStatusForm(data, auto_id=f"task-{task.public_id}-%s"),
+        move,
+        data=request.POST,
+        done=moved,
+        again=again,
+        current=lambda message: refused(_task_or_404(page, task_id), notice=message, status=409),
+        refusals={Invalid: 422, Conflict: 409},
+    )
 
 
-def _row(request, incident, task, *, form=None, error="", status=200):
-    reader = Reader.of(request, policy.permissions_on(request.user, task))
-    context = {"incident": incident, "row": reader.row(task, form=form, error=error)}
-    return render(request, "incidents/work/_task_row.html", context, status=status)
+def _row(page: Page, task, *, form=None, error="", status=200):
+    context = {"incident": page.incident, "row": Reader.of(page).row(task, form=form, error=error)}
+    return render(page.request, "incidents/work/_task_row.html", context, status=status)

@@ -6,30 +6,29 @@ from the list, from its count and from every other entry's "corrected by". A pag
 entries costs the same few queries however long the log is.
 """
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from agencies.models import Agency
 from coordination.errors import Forbidden, Invalid
+from incidents import selectors
 from incidents.forms.timeline import EntryForm, TimelineFilterForm
-from incidents.models import AUTHORED_KINDS, EntryKind, TimelineEntry
+from incidents.models import AUTHORED_KINDS, EntryKind
 from incidents.services import timeline as verbs
-from incidents.views.pages import incident_context, visible_incident_or_404
+from incidents.views.base import Page, incident_page
+from incidents.views.runner import finish, run
 from sharing import policy
 from sharing.markings import strictest
 
 PAGE_SIZE = 50
+# Contribute is checked first: a Forbidden from the verb is a marking the author could
+# not read back (RED without a named grant), so nothing was written.
+REFUSALS = {Invalid: 422, Forbidden: 422}
 
 
-def visible_entries(request, incident):
+def visible_entries(page: Page):
     """The incident's entries the reader may see, each under the stricter marking."""
-    entries = TimelineEntry.objects.filter(incident=incident).select_related("agency", "corrects")
-    return policy.visible(request.user, entries, "view")
+    return policy.visible(page.user, selectors.timeline(page.incident), "view")
 
 
 def _attach_corrections(entries, listed) -> None:
@@ -50,73 +49,79 @@ def new_entry_form(incident, data=None) -> EntryForm:
     return EntryForm(data, initial={"tlp": incident.tlp}, auto_id="entry-form-%s")
 
 
-def timeline_context(request, incident, *, form=None) -> dict:
+def timeline_context(page: Page, *, form=None) -> dict:
     """The tab: one page of filtered entries, the filters, and the form to write one."""
-    entries = visible_entries(request, incident)
-    agencies = Agency.objects.filter(pk__in=entries.values("agency_id")).order_by("name")
+    request = page.request
+    entries = visible_entries(page)
+    agencies = selectors.authoring_agencies(entries)
     filters = TimelineFilterForm(request.GET, agencies=agencies, auto_id="filter-%s")
     listed = filters.narrow(entries).order_by("-occurred_at", "-id")
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
-    _attach_corrections(entries, page.object_list)
+    paged = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    _attach_corrections(entries, paged.object_list)
     return {
-        **incident_context(request, incident, "timeline"),
+        **page.context("timeline"),
         "filters": filters,
-        "page": page,
-        "entry_form": form or new_entry_form(incident),
+        "page": paged,
+        "entry_form": form or new_entry_form(page.incident),
     }
 
 
-@login_required
-@require_safe
-def timeline(request, incident_id):
-    incident = visible_incident_or_404(request, incident_id)
-    return render(request, "incidents/timeline.html", timeline_context(request, incident))
+@incident_page(GET="view")
+def timeline(page: Page):
+    return render(page.request, "incidents/timeline.html", timeline_context(page))
 
 
-def _post(request, incident, form, **extra):
-    """Hand a valid form to the verb; a refusal lands beside its field. The new entry or None."""
-    try:
+def _post(page: Page, **extra):
+    """The verb, called with a valid entry form."""
+
+    def post(form):
+        data = form.cleaned_data
         return verbs.post_entry(
-            incident,
-            actor=request.user,
-            kind=form.cleaned_data["kind"],
-            text=form.cleaned_data["text"],
-            tlp=form.cleaned_data["tlp"],
+            page.incident,
+            actor=page.user,
+            kind=data["kind"],
+            text=data["text"],
+            tlp=data["tlp"],
             **extra,
         )
-    except (Invalid, Forbidden) as error:
-        # Contribute was checked first: a Forbidden here is a marking the author could
-        # not read back (RED without a named grant), so nothing was written.
-        form.add_service_error(error)
-        return None
+
+    return post
 
 
-@login_required
-@require_POST
-def post_entry(request, incident_id):
+@incident_page(POST="contribute")
+def post_entry(page: Page):
     """Write an entry. With htmx the answer prepends it and resets the form in place;
     without JavaScript the browser is sent back to the tab."""
-    incident = visible_incident_or_404(request, incident_id)
-    policy.require(request.user, "contribute", incident)
-    form = new_entry_form(incident, request.POST)
-    entry = _post(request, incident, form) if form.is_valid() else None
-    if entry is None:
-        if request.htmx:
-            context = {"incident": incident, "entry_form": form}
-            return render(request, "incidents/timeline/_post_form.html", context, status=422)
-        context = timeline_context(request, incident, form=form)
-        return render(request, "incidents/timeline.html", context, status=422)
-    if request.htmx:
+    request, incident = page.request, page.incident
+
+    def posted(entry):
+        if not request.htmx:
+            url = reverse("incident-timeline", args=[incident.public_id])
+            return finish(page.request, "Your entry was added to the timeline.", url)
         entry.visible_corrections = []
         context = {
-            **incident_context(request, incident, "timeline"),
+            **page.context("timeline"),
             "entry": entry,
             "entry_form": new_entry_form(incident),
             "posted": True,
         }
         return render(request, "incidents/timeline/_posted.html", context)
-    messages.success(request, "Your entry was added to the timeline.")
-    return redirect("incident-timeline", incident.public_id)
+
+    def again(form, status):
+        if request.htmx:
+            context = {"incident": incident, "entry_form": form}
+            return render(request, "incidents/timeline/_post_form.html", context, status=status)
+        context = timeline_context(page, form=form)
+        return render(request, "incidents/timeline.html", context, status=status)
+
+    return run(
+        lambda data: new_entry_form(incident, data),
+        _post(page),
+        data=request.POST,
+        done=posted,
+        again=again,
+        refusals=REFUSALS,
+    )
 
 
 def _correction_form(incident, entry, data=None) -> EntryForm:
@@ -127,26 +132,30 @@ def _correction_form(incident, entry, data=None) -> EntryForm:
     return EntryForm(data, initial={"tlp": marking, "kind": kind}, auto_id="correction-%s")
 
 
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def correct_entry(request, incident_id, entry_id):
+@incident_page(GET="contribute", POST="contribute")
+def correct_entry(page: Page, entry_id):
     """A correction: a new entry that names the one it puts right (the log is append-only)."""
-    incident = visible_incident_or_404(request, incident_id)
-    entry = visible_entries(request, incident).filter(public_id=entry_id).first()
-    if entry is None:
-        raise Http404
-    context = incident_context(request, incident, "timeline")
-    policy.require(request.user, "contribute", incident, context["permissions"])
-    if request.method != "POST":
-        context.update({"entry": entry, "form": _correction_form(incident, entry)})
-        return render(request, "incidents/timeline/correct.html", context)
-    form = _correction_form(incident, entry, request.POST)
-    correction = (
-        _post(request, incident, form, corrects=entry.public_id) if form.is_valid() else None
-    )
-    if correction is None:
+    request, incident = page.request, page.incident
+    entry = page.child(selectors.timeline(incident), public_id=entry_id)
+    context = page.context("timeline")
+
+    def again(form, status):
         context.update({"entry": entry, "form": form})
-        return render(request, "incidents/timeline/correct.html", context, status=422)
-    messages.success(request, "Your correction was added to the timeline.")
-    url = reverse("incident-timeline", args=[incident.public_id])
-    return redirect(f"{url}#entry-{correction.public_id}")
+        return render(request, "incidents/timeline/correct.html", context, status=status)
+
+    if request.method != "POST":
+        return again(_correction_form(incident, entry), 200)
+
+    def corrected(correction):
+        url = reverse("incident-timeline", args=[incident.public_id])
+        message = "Your correction was added to the timeline."
+        return finish(page.request, message, f"{url}#entry-{correction.public_id}")
+
+    return run(
+        lambda data: _correction_form(incident, entry, data),
+        _post(page, corrects=entry.public_id),
+        data=request.POST,
+        done=corrected,
+        again=again,
+        refusals=REFUSALS,
+    )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from incidents.services import command, resource_requests, sitreps, tasks, timeline
 from incidents.services import sharing as sharing_services
 from incidents.services.participants import add_participant
-from sharing.access import Access
+from sharing.access import PERMS, Access
 from tests.factories import AgencyFactory, UserFactory, agreement_between, member_of, open_incident
 from tests.incidents.matrix import leaked
 from tests.incidents.test_every_endpoint_is_guarded import url_for, walk
@@ -30,6 +30,27 @@ NOW = timezone.now().replace(microsecond=0)
 
 def incident_page_routes():
     return [(regex, entry) for regex, entry in walk() if PAGE_ROUTES.match(regex)]
+
+
+def _perms(declared) -> tuple[str, ...]:
+    return (declared,) if isinstance(declared, str) else tuple(declared)
+
+
+def _declared(callback) -> bool:
+    """Whether the view says, for every method it answers, a permission it needs."""
+    needs = getattr(callback, "needs", None)
+    return bool(needs) and all(set(_perms(perm)) <= set(PERMS) for perm in needs.values())
+
+
+def test_every_incident_page_declares_the_permission_it_needs():
+    """A page under an incident goes through `incident_page`, which names per method what
+    the reader needs; a route whose view forgot to say fails here on the day it is added."""
+    undeclared = [
+        f"{regex} -> {entry.callback.__module__}.{entry.callback.__name__}"
+        for regex, entry in incident_page_routes()
+        if not _declared(entry.callback)
+    ]
+    assert undeclared == [], "incident pages that declare no permission:\n" + "\n".join(undeclared)
 
 
 def test_the_walk_finds_the_incident_pages_we_know_of():
@@ -159,4 +180,24 @@ def test_no_incident_page_tells_an_intruder_that_a_hidden_incident_exists(hidden
                     f"not exist {absent.status_code}"
                 )
     assert checked >= 80
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_reader_who_may_only_view_is_refused_before_anything_is_parsed(hidden, agency):
+    """Every page that needs more than `view` answers 403 to someone who may only read the
+    incident, whatever was sent (here: nothing), rather than a form's 422."""
+    viewer = Client(raise_request_exception=False)
+    viewer.force_login(member_of(agency, "viewer", username="harbor-police.viewer"))
+    problems, checked = [], 0
+    for regex, entry in incident_page_routes():
+        url, _ = url_for(regex, _filler(str(hidden["incident"].public_id), hidden["ids"]))
+        for method in METHODS:
+            needed = _perms(entry.callback.needs.get(method, ()))
+            if not needed or needed == ("view",):
+                continue
+            checked += 1
+            response = viewer.generic(method, url)
+            if response.status_code != 403:
+                problems.append(f"viewer {method} {url} ({entry.name}): {response.status_code}")
+    assert checked >= 25
     assert problems == [], "\n".join(problems)
