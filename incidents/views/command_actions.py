@@ -42,7 +42,7 @@ class CommandAction:
 
     `find` turns the URL's ids into the target (404 for one the reader may not see);
     `key` is where the tab looks the bound form up; `stale`, for a versioned edit, gives
-    the current target's values to re-bind the form to.
+    the values to re-bind the refused form to, from the target found again as stored now.
     """
 
     find: Callable
@@ -81,14 +81,16 @@ def command_action(action: CommandAction):
             bound = {action.key(target): form}
             return render_command(page, number=action.number(target), bound=bound, status=status)
 
-        stale = (lambda form: action.stale(page, target, form)) if action.stale else None
+        def stale(form):
+            return action.stale(action.find(page, **ids), form)
+
         return run(
             lambda data: action.form(page, target, data),
             lambda form: (action.verb(page, target, form.cleaned_data), form.cleaned_data),
             data=page.request.POST,
             done=done,
             again=again,
-            stale=stale,
+            stale=stale if action.stale else None,
             refusals=action.refusals,
         )
 
@@ -276,38 +278,32 @@ def _reassign_form(page, position, data):
     )
 
 
-# The current values a stale form is re-bound to, read again through the visible lookup.
+# The values a stale form is re-bound to, from the target as stored now.
 
 
-def _current_part(page, participant, form):
-    current = _participant(page, participant.agency.slug)
-    return {"part": current.part, "version": current.version}
+def _current_part(participant, form):
+    return {"part": participant.part, "version": participant.version}
 
 
-def _current_period(page, period, form):
-    return PeriodEditForm.values_of(_period(page, period.number))
+def _current_version(period, form):
+    return {"version": period.version}
 
 
-def _current_version(page, period, form):
-    return {"version": _period(page, period.number).version}
+def _current_objective_text(period, form):
+    return {"text": form.cleaned_data["text"], "version": period.version}
 
 
-def _current_objective_text(page, period, form):
-    return {"text": form.cleaned_data["text"], "version": _period(page, period.number).version}
+def _current_objective_status(objective: ObjectiveOf, form):
+    period = objective.period
+    stored = next((o for o in period.objectives.all() if o.order == objective.order), None)
+    return {"status": stored.status if stored else "", "version": period.version}
 
 
-def _current_objective_status(page, objective: ObjectiveOf, form):
-    current = _period(page, objective.number)
-    stored = next((o for o in current.objectives.all() if o.order == objective.order), None)
-    return {"status": stored.status if stored else "", "version": current.version}
-
-
-def _current_holder(page, position, form):
-    current = _position(page, position.public_id)
+def _current_holder(position, form):
     return {
-        "holder": holder_key(form.fields["holder"].holders.values(), current),
-        "name": current.name,
-        "version": current.version,
+        "holder": holder_key(form.fields["holder"].holders.values(), position),
+        "name": position.name,
+        "version": position.version,
     }
 
 
@@ -378,7 +374,7 @@ period_edit = command_action(
         form=lambda page, period, data: PeriodEditForm(data, auto_id="period-edit-%s"),
         key=lambda period: "period_edit",
         verb=_edit_period,
-        stale=_current_period,
+        stale=lambda period, form: PeriodEditForm.values_of(period),
         number=_period_number,
         message=lambda period, result, data: f"Operational period {period.number} is saved.",
         anchor="#period-detail",
