@@ -63,14 +63,13 @@ class Page:
 
     def context(self, tab: str) -> dict:
         """The header and tab bar: the incident, the permissions, the next statuses."""
+        commanding = self.may("command")
         return {
             "incident": self.incident,
             "permissions": self.permissions,
             "tab": tab,
             "tabs": TABS,
-            "next_statuses": sorted(TRANSITIONS[self.incident.status])
-            if self.may("command")
-            else [],
+            "next_statuses": sorted(TRANSITIONS[self.incident.status]) if commanding else [],
         }
 
 
