@@ -49,15 +49,6 @@ def participant_rows(incident) -> QuerySet:
     )
 
 
-def agencies_taking_part_listed(incident) -> QuerySet:
-    """The participants taking part now, with their agency, in the order they joined."""
-    return (
-        Participant.objects.taking_part(incident)
-        .select_related("agency")
-        .order_by("added_at", "id")
-    )
-
-
 def periods(incident) -> QuerySet:
     """The incident's operational periods, each with its objectives in order."""
     objectives = Prefetch("objectives", queryset=Objective.objects.order_by("order"))
@@ -115,15 +106,6 @@ def tasks(incident) -> QuerySet:
     """The incident's tasks, with what a row shows."""
     return Task.objects.filter(incident=incident).select_related(
         "assigned_agency", "assigned_person", "period", "updated_by"
-    )
-
-
-def period_tasks(period) -> QuerySet:
-    """A period's tasks, grouped by assignee as the ICS 204 prints them."""
-    return (
-        Task.objects.filter(period=period)
-        .select_related("assigned_agency", "assigned_person")
-        .order_by("assigned_agency__name", "assigned_person__username", "due_at", "id")
     )
 
 
