@@ -11,6 +11,7 @@ read again through the visible lookup.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.forms import Form
 from django.http import Http404
 from django.urls import reverse
 
@@ -32,7 +33,13 @@ from incidents.services import command as command_verbs
 from incidents.services import participants as participant_verbs
 from incidents.services.command import NAMED_KINDS, SUPERVISING_KINDS, ObjectiveInput
 from incidents.views.base import Page, incident_page
-from incidents.views.command_page import addable_agencies, holder_key, holders_for, render_command
+from incidents.views.command_page import (
+    addable_agencies,
+    auto_id,
+    holder_key,
+    holders_for,
+    render_command,
+)
 from incidents.views.runner import UNPROCESSABLE, finish, run
 
 
@@ -41,19 +48,29 @@ class CommandAction:
     """One form of the command tab and the verb behind it.
 
     `find` turns the URL's ids into the target (404 for one the reader may not see);
-    `key` is where the tab looks the bound form up; `stale`, for a versioned edit, gives
-    the values to re-bind the refused form to, from the target found again as stored now.
+    `form` is bound with what `options` adds and the ids of `key`, where the tab looks
+    the bound form up (a name, or made from the target); `verb` gets the cleaned data;
+    `number` is the period the tab then shows; `stale`, for a versioned edit, gives the
+    values to re-bind the refused form to, from the target found again as stored now.
     """
 
     find: Callable
     verb: Callable
     message: Callable
     anchor: str
-    form: Callable | None = None
-    key: Callable = lambda target: None
+    form: type[Form] | None = None
+    key: str | Callable = ""
+    options: Callable = lambda page, target: {}
     number: Callable = lambda target, done=None: None
     stale: Callable | None = None
     refusals: dict = field(default_factory=lambda: UNPROCESSABLE)
+
+    def bound_key(self, target):
+        return self.key(target) if callable(self.key) else self.key
+
+    def bind(self, page: Page, target, data) -> Form:
+        auto = auto_id(self.bound_key(target))
+        return self.form(data, auto_id=auto, **self.options(page, target))
 
 
 def command_action(action: CommandAction):
@@ -78,14 +95,14 @@ def command_action(action: CommandAction):
             return done((action.verb(page, target, {}), {}))
 
         def again(form, status):
-            bound = {action.key(target): form}
+            bound = {action.bound_key(target): form}
             return render_command(page, number=action.number(target), bound=bound, status=status)
 
         def stale(form):
             return action.stale(action.find(page, **ids), form)
 
         return run(
-            lambda data: action.form(page, target, data),
+            lambda data: action.bind(page, target, data),
             lambda form: (action.verb(page, target, form.cleaned_data), form.cleaned_data),
             data=page.request.POST,
             done=done,
@@ -256,26 +273,16 @@ def _vacated(position, result, data) -> str:
     )
 
 
-# The forms, bound to what was posted (or, after a stale edit, to what is stored now).
+# What some forms offer, beyond what was posted.
 
 
-def _fill_form(page, period, data):
+def _fill_options(page, period) -> dict:
     supervisors = period.positions.filter(kind__in=SUPERVISING_KINDS).select_related("agency")
-    return PositionFillForm(
-        data,
-        holders=holders_for(page.incident),
-        supervisors=supervisors,
-        auto_id="position-fill-%s",
-    )
+    return {"holders": holders_for(page.incident), "supervisors": supervisors}
 
 
-def _reassign_form(page, position, data):
-    return PositionReassignForm(
-        data,
-        holders=holders_for(page.incident),
-        named=position.kind in NAMED_KINDS,
-        auto_id=f"reassign-{position.public_id}-%s",
-    )
+def _reassign_options(page, position) -> dict:
+    return {"holders": holders_for(page.incident), "named": position.kind in NAMED_KINDS}
 
 
 # The values a stale form is re-bound to, from the target as stored now.
@@ -310,12 +317,11 @@ def _current_holder(position, form):
 participant_add = command_action(
     CommandAction(
         find=_incident,
-        form=lambda page, incident, data: ParticipantAddForm(
-            data,
-            agencies=addable_agencies(incident, selectors.participants(incident)),
-            auto_id="participant-add-%s",
-        ),
-        key=lambda incident: "participant_add",
+        form=ParticipantAddForm,
+        key="participant_add",
+        options=lambda page, incident: {
+            "agencies": addable_agencies(incident, selectors.participants(incident))
+        },
         verb=_add_participant,
         message=lambda incident, participant, data: (
             f"{participant.agency.name} takes part as {participant.get_part_display().lower()}."
@@ -326,9 +332,7 @@ participant_add = command_action(
 proposal_accept = command_action(
     CommandAction(
         find=_proposal,
-        form=lambda page, participant, data: ProposalAcceptForm(
-            data, auto_id=f"accept-{participant.agency.slug}-%s"
-        ),
+        form=ProposalAcceptForm,
         key=lambda participant: ("accept", participant.agency.slug),
         verb=_accept,
         message=lambda participant, result, data: f"{participant.agency.name} takes part now.",
@@ -338,9 +342,7 @@ proposal_accept = command_action(
 participant_part = command_action(
     CommandAction(
         find=_participant,
-        form=lambda page, participant, data: ParticipantPartForm(
-            data, auto_id=f"part-{participant.agency.slug}-%s"
-        ),
+        form=ParticipantPartForm,
         key=lambda participant: ("part", participant.agency.slug),
         verb=_change_part,
         stale=_current_part,
@@ -358,8 +360,8 @@ participant_remove = command_action(
 period_open = command_action(
     CommandAction(
         find=_incident,
-        form=lambda page, incident, data: PeriodOpenForm(data, auto_id="period-open-%s"),
-        key=lambda incident: "period_open",
+        form=PeriodOpenForm,
+        key="period_open",
         verb=lambda page, incident, data: command_verbs.open_period(
             incident, actor=page.user, **data
         ),
@@ -371,8 +373,8 @@ period_open = command_action(
 period_edit = command_action(
     CommandAction(
         find=_period,
-        form=lambda page, period, data: PeriodEditForm(data, auto_id="period-edit-%s"),
-        key=lambda period: "period_edit",
+        form=PeriodEditForm,
+        key="period_edit",
         verb=_edit_period,
         stale=lambda period, form: PeriodEditForm.values_of(period),
         number=_period_number,
@@ -383,7 +385,7 @@ period_edit = command_action(
 period_activate = command_action(
     CommandAction(
         find=_period,
-        form=lambda page, period, data: VersionForm(data, auto_id=f"activate-{period.number}-%s"),
+        form=VersionForm,
         key=lambda period: ("activate", period.number),
         verb=lambda page, period, data: command_verbs.activate_period(
             period, actor=page.user, expected_version=data["version"]
@@ -398,8 +400,8 @@ period_activate = command_action(
 objective_add = command_action(
     CommandAction(
         find=_period,
-        form=lambda page, period, data: ObjectiveAddForm(data, auto_id="objective-add-%s"),
-        key=lambda period: "objective_add",
+        form=ObjectiveAddForm,
+        key="objective_add",
         verb=_add_objective,
         stale=_current_objective_text,
         number=_period_number,
@@ -410,9 +412,7 @@ objective_add = command_action(
 objective_status = command_action(
     CommandAction(
         find=_objective,
-        form=lambda page, objective, data: ObjectiveStatusForm(
-            data, auto_id=f"objective-{objective.order}-%s"
-        ),
+        form=ObjectiveStatusForm,
         key=lambda objective: ("objective", objective.order),
         verb=_set_objective_status,
         stale=_current_objective_status,
@@ -427,8 +427,9 @@ objective_status = command_action(
 position_fill = command_action(
     CommandAction(
         find=_period,
-        form=_fill_form,
-        key=lambda period: "position_fill",
+        form=PositionFillForm,
+        key="position_fill",
+        options=_fill_options,
         verb=_fill_position,
         number=_period_number,
         message=lambda period, position, data: (
@@ -440,7 +441,8 @@ position_fill = command_action(
 position_reassign = command_action(
     CommandAction(
         find=_position,
-        form=_reassign_form,
+        form=PositionReassignForm,
+        options=_reassign_options,
         key=lambda position: ("reassign", str(position.public_id)),
         verb=_reassign,
         stale=_current_holder,

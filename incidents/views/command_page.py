@@ -122,6 +122,13 @@ def addable_agencies(incident, participants) -> list[Agency]:
     return [agency for agency in selectors.active_agencies() if agency.pk not in present]
 
 
+def auto_id(key) -> str:
+    """The id pattern of the form the tab keys as `key`, so a refused form comes back with
+    the ids it left with: "period_open" -> "period-open-%s", ("part", slug) -> "part-<slug>-%s"."""
+    name, *ids = key if isinstance(key, tuple) else (key,)
+    return "-".join([name.replace("_", "-"), *map(str, ids)]) + "-%s"
+
+
 def choose_period(periods: list[OperationalPeriod], number) -> OperationalPeriod | None:
     """The period asked for by number, else the current one, else the latest planned."""
     by_number = {period.number: period for period in periods}
@@ -147,12 +154,12 @@ def _participant_rows(page: Page, bound, commanding):
         if commanding and not row["is_lead"]:
             if row["is_proposed"]:
                 row["accept_form"] = bound.get(("accept", slug)) or ProposalAcceptForm(
-                    auto_id=f"accept-{slug}-%s"
+                    auto_id=auto_id(("accept", slug))
                 )
             else:
                 row["part_form"] = bound.get(("part", slug)) or ParticipantPartForm(
                     initial={"part": participant.part, "version": participant.version},
-                    auto_id=f"part-{slug}-%s",
+                    auto_id=auto_id(("part", slug)),
                 )
         rows.append(row)
     return participants, rows
@@ -167,7 +174,7 @@ def _period_rows(page: Page, bound, commanding):
         row = {"period": period}
         if commanding and not period.is_current:
             row["activate_form"] = bound.get(("activate", period.number)) or VersionForm(
-                initial={"version": period.version}, auto_id=f"activate-{period.number}-%s"
+                initial={"version": period.version}, auto_id=auto_id(("activate", period.number))
             )
         rows.append(row)
     return periods, rows
@@ -181,7 +188,7 @@ def _period_forms(period, bound) -> dict:
             "form": bound.get(("objective", objective.order))
             or ObjectiveStatusForm(
                 initial={"status": objective.status, "version": period.version},
-                auto_id=f"objective-{objective.order}-%s",
+                auto_id=auto_id(("objective", objective.order)),
             ),
         }
         for objective in period.objectives.all()
@@ -189,9 +196,9 @@ def _period_forms(period, bound) -> dict:
     return {
         "objective_rows": objectives,
         "edit_form": bound.get("period_edit")
-        or PeriodEditForm(initial=PeriodEditForm.values_of(period), auto_id="period-edit-%s"),
+        or PeriodEditForm(initial=PeriodEditForm.values_of(period), auto_id=auto_id("period_edit")),
         "objective_add_form": bound.get("objective_add")
-        or ObjectiveAddForm(initial={"version": period.version}, auto_id="objective-add-%s"),
+        or ObjectiveAddForm(initial={"version": period.version}, auto_id=auto_id("objective_add")),
     }
 
 
@@ -213,7 +220,7 @@ def _position_rows(page: Page, period, bound, commanding, open_for_changes, hold
                 },
                 holders=holders,
                 named=position.kind in NAMED_KINDS,
-                auto_id=f"reassign-{position.public_id}-%s",
+                auto_id=auto_id(("reassign", position.public_id)),
             )
         rows.append(row)
     supervisors = [p for p in positions if p.kind in SUPERVISING_KINDS]
@@ -245,10 +252,10 @@ def command_context(page: Page, *, number=None, bound=None) -> dict:
     )
     if commanding:
         context["participant_add_form"] = bound.get("participant_add") or ParticipantAddForm(
-            agencies=addable_agencies(incident, participants), auto_id="participant-add-%s"
+            agencies=addable_agencies(incident, participants), auto_id=auto_id("participant_add")
         )
         context["period_open_form"] = bound.get("period_open") or PeriodOpenForm(
-            auto_id="period-open-%s"
+            auto_id=auto_id("period_open")
         )
     if period is None:
         return context
@@ -269,7 +276,7 @@ def command_context(page: Page, *, number=None, bound=None) -> dict:
         context.update(_period_forms(period, bound))
         if open_for_changes:
             context["position_fill_form"] = bound.get("position_fill") or PositionFillForm(
-                holders=holders, supervisors=supervisors, auto_id="position-fill-%s"
+                holders=holders, supervisors=supervisors, auto_id=auto_id("position_fill")
             )
     return context
 
