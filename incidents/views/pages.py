@@ -5,8 +5,7 @@ A page never looks an incident up any other way, so "does not exist" and "not yo
 are the same 404, exactly as in the API.
 """
 
-from incidents.models import Incident
-from incidents.models.incident import TRANSITIONS
+from incidents.models import Incident, IncidentWorkflow
 from sharing import policy
 
 TABS = (
@@ -34,5 +33,5 @@ def incident_context(request, incident: Incident, tab: str) -> dict:
         "permissions": permissions,
         "tab": tab,
         "tabs": TABS,
-        "next_statuses": sorted(TRANSITIONS[incident.status]) if "command" in permissions else [],
+        "next_statuses": IncidentWorkflow.moves(incident, permissions),
     }

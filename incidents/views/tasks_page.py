@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from coordination.errors import Conflict, Invalid, PreconditionFailed
 from coordination.forms import STALE_EDIT
 from incidents.forms.tasks import TaskEditForm, TaskFilterForm, TaskForm, TaskStatusForm
-from incidents.models import OPEN_TASK_STATUSES, TASK_TRANSITIONS, Task, TaskStatus
+from incidents.models import OPEN_TASK_STATUSES, Task, TaskStatus, TaskWorkflow
 from incidents.services import tasks as verbs
 from incidents.views.pages import incident_context, visible_incident_or_404
 from sharing import policy
@@ -53,25 +53,23 @@ class Reader:
 
     user: object
     permissions: frozenset
-    agency_ids: frozenset
+    workflow: TaskWorkflow
 
     @classmethod
     def of(cls, request, permissions) -> "Reader":
-        return cls(request.user, permissions, verbs.contributing_agency_ids(request.user))
+        return cls(request.user, permissions, TaskWorkflow.for_reader(request.user))
 
     def row(self, task: Task, *, form: TaskStatusForm | None = None, error: str = "") -> TaskRow:
-        may_move = verbs.may_update_status(
-            self.user, task, permissions=self.permissions, agency_ids=self.agency_ids
-        )
-        allowed = TASK_TRANSITIONS[task.status] if may_move else frozenset()
-        moves = tuple((s, MOVE_LABELS[s]) for s in TaskStatus.values if s in allowed)
+        moves = tuple((s, MOVE_LABELS[s]) for s in self.workflow.moves(task, self.permissions))
         if form is None and moves:
             form = TaskStatusForm(
                 initial={"version": task.version}, auto_id=f"task-{task.public_id}-%s"
             )
         if task.assigned_person_id == self.user.pk:
             mine = "Assigned to you"
-        elif task.assigned_person_id is None and task.assigned_agency_id in self.agency_ids:
+        elif (
+            task.assigned_person_id is None and task.assigned_agency_id in self.workflow.agency_ids
+        ):
             mine = "Assigned to your agency"
         else:
             mine = ""
