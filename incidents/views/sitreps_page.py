@@ -14,10 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coordination.errors import ServiceError
 from incidents.forms.sitreps import SitrepForm
+from incidents.ics import sitrep
 from incidents.models import SituationReport
 from incidents.services import sitreps as verbs
 from incidents.views.pages import incident_context, visible_incident_or_404
-from incidents.views.sitreps import FIGURE_LABELS
 from sharing import policy
 
 PER_PAGE = 25
@@ -33,7 +33,7 @@ def _reports(request, incident):
         "view",
     ).order_by("-number")
     page = Paginator(reports, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(report, verbs.verify(report)) for report in page.object_list]
+    rows = [(report, sitrep.verify(report)) for report in page.object_list]
     return page, rows
 
 
@@ -64,10 +64,10 @@ def preview(request, incident_id):
     if not form.is_valid():
         return render(request, "incidents/reports/_sitrep_preview.html", {"form": form}, status=422)
     figures = form.figures()
-    context = verbs.preview(incident, actor=request.user)
+    context = sitrep.preview(incident, actor=request.user)
     context.update(
         form=form,
-        figures=[(label, figures.get(name)) for name, label in FIGURE_LABELS],
+        figures=sitrep.figure_rows(figures),
         notes=figures.get("notes", ""),
     )
     return render(request, "incidents/reports/_sitrep_preview.html", context)
