@@ -141,7 +141,7 @@ SIDE_CAPABILITY = {
 NOTE_REQUIRED = frozenset({ResourceStatus.DENIED, ResourceStatus.CANCELLED})
 
 
-def side_agency(request: ResourceRequest, side: str):
+def _side_agency(request: ResourceRequest, side: str):
     """The agency whose step it is on that side of the request."""
     return request.supplying_agency if side == RequestSide.SUPPLIER else request.requesting_agency
 
@@ -169,7 +169,7 @@ class ResourceRequestWorkflow:
         )
 
     def _takes_side(self, request: ResourceRequest, side: str) -> bool:
-        return side_agency(request, side).pk in self.agency_ids[side]
+        return _side_agency(request, side).pk in self.agency_ids[side]
 
     def moves(self, request: ResourceRequest, permissions: frozenset[str]) -> list[str]:
         """The statuses the reader may move the request to now."""
@@ -187,6 +187,7 @@ class ResourceRequestWorkflow:
         return "contribute" in permissions and self._edit_refusal(request) is None
 
     def check_edit(self, request: ResourceRequest) -> None:
+        """Refuse a correction by the supplier's side, or of a request already acted on."""
         refusal = self._edit_refusal(request)
         if refusal is not None:
             raise refusal
@@ -219,11 +220,11 @@ class ResourceRequestWorkflow:
                 allowed=onward,
             )
         if not self._takes_side(request, side):
-            agency = side_agency(request, side)
+            agency = _side_agency(request, side)
             raise Forbidden(
                 Code.WRONG_SIDE,
                 f"Moving this request to {to} is for {agency.name}, by a role there that may "
                 f"{SIDE_CAPABILITY[side].value}.",
                 field="status",
             )
-        return side_agency(request, side)
+        return _side_agency(request, side)
