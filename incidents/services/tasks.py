@@ -1,9 +1,7 @@
 """Tasks of an incident (ICS 204): who does what, by when, and how far they have got.
 
-Command writes and reassigns tasks; the people doing the work move them along. A
-responder (who may contribute but not command) may move only a task given to them or
-to an agency where they hold a contributing role, so one agency's field teams cannot
-close another's work. Every task is assigned within the incident: to an agency taking
+Command writes and reassigns tasks; the people doing the work move them along, as
+`TaskWorkflow` allows. Every task is assigned within the incident: to an agency taking
 part, or to an active member of one.
 """
 
