@@ -55,13 +55,6 @@ def periods(incident) -> QuerySet:
     return OperationalPeriod.objects.filter(incident=incident).prefetch_related(objectives)
 
 
-def printable_periods(incident) -> QuerySet:
-    """The incident's periods with the incident joined, as the printed ICS forms head them."""
-    return OperationalPeriod.objects.select_related("incident__lead_agency").filter(
-        incident=incident
-    )
-
-
 def positions(incident) -> QuerySet:
     return Position.objects.filter(period__incident=incident).select_related(
         "period", "person", "agency"

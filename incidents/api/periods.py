@@ -8,9 +8,9 @@ from rest_framework.response import Response
 
 from coordination.api import StrictSerializerMixin
 from incidents.api.base import IncidentChildViewSet
+from incidents.ics.plan import build_iap
 from incidents.models import Objective, ObjectiveStatus, OperationalPeriod
 from incidents.services import command as verbs
-from incidents.services.iap import build_iap
 from incidents.services.incidents import record_view
 
 INCIDENT_PARAMETER = OpenApiParameter(

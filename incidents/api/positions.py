@@ -12,9 +12,9 @@ from coordination.api import StrictSerializerMixin
 from coordination.errors import NotFound
 from incidents.api.base import IncidentChildViewSet
 from incidents.error_codes import IncidentErrorCode as Code
+from incidents.ics.orgchart import org_chart
 from incidents.models import Position, PositionKind
 from incidents.services import command as verbs
-from incidents.services.orgchart import org_chart
 
 User = get_user_model()
 

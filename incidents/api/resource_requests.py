@@ -18,6 +18,7 @@ from incidents.models import (
     Priority,
     ResourceRequest,
     ResourceRequestStep,
+    ResourceRequestWorkflow,
     ResourceStatus,
 )
 from incidents.services import resource_requests as verbs
@@ -95,11 +96,7 @@ class ResourceRequestSerializer(serializers.ModelSerializer):
         return f"RR-{request.number}"
 
     def get_allowed_steps(self, request) -> list[str]:
-        return verbs.allowed_steps(
-            request,
-            may_contribute="contribute" in self.context["permissions"],
-            agency_ids=self.context["agency_ids"],
-        )
+        return self.context["workflow"].moves(request, self.context["permissions"])
 
 
 class ResourceRequestCreateSerializer(StrictSerializerMixin, serializers.Serializer):
@@ -198,7 +195,7 @@ class ResourceRequestViewSet(mixins.ListModelMixin, IncidentChildViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["agency_ids"] = verbs.side_agency_ids(self.request.user)
+        context["workflow"] = ResourceRequestWorkflow.for_reader(self.request.user)
         context["permissions"] = self.permissions if self.detail else self.incident_permissions
         return context
 

@@ -5,11 +5,11 @@ from rest_framework import serializers
 from agencies.models import Agency
 from coordination.api import StrictSerializerMixin
 from incidents.models import (
-    TRANSITIONS,
     Incident,
     IncidentShare,
     IncidentStatus,
     IncidentType,
+    IncidentWorkflow,
     StatusChange,
 )
 from sharing.access import PERMS, Access
@@ -85,9 +85,7 @@ class IncidentDetailSerializer(IncidentSerializer):
         return [perm for perm in PERMS if perm in self.context["permissions"]]
 
     def get_allowed_statuses(self, incident) -> list[str]:
-        if "command" not in self.context["permissions"]:
-            return []
-        return sorted(TRANSITIONS[incident.status])
+        return IncidentWorkflow.moves(incident, self.context["permissions"])
 
 
 class IncidentCreateSerializer(StrictSerializerMixin, serializers.Serializer):

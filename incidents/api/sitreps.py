@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from agencies.models import Agency
 from coordination.api import StrictSerializerMixin
 from incidents.api.base import IncidentChildViewSet
+from incidents.ics import sitrep
 from incidents.models import SituationReport
 from incidents.services import sitreps as verbs
 from sharing.markings import TLP
@@ -141,7 +142,7 @@ class SituationReportViewSet(mixins.ListModelMixin, IncidentChildViewSet):
     def verify(self, request, incident_id=None, pk=None):
         """Whether the report still says exactly what its author signed."""
         report = self.get_object()
-        computed = verbs.compute_digest(report)
+        computed = sitrep.compute_digest(report)
         return Response(
             {"valid": computed == report.digest, "digest": report.digest, "computed": computed}
         )
@@ -150,4 +151,4 @@ class SituationReportViewSet(mixins.ListModelMixin, IncidentChildViewSet):
     @action(detail=False, methods=["get"])
     def preview(self, request, incident_id=None):
         """The snapshot a report issued now would carry; nothing is kept."""
-        return Response(verbs.preview(self.incident, actor=request.user))
+        return Response(sitrep.preview(self.incident, actor=request.user))

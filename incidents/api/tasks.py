@@ -16,7 +16,7 @@ from coordination.api import StrictSerializerMixin
 from coordination.errors import Invalid
 from incidents.api.base import IncidentChildViewSet
 from incidents.error_codes import IncidentErrorCode as Code
-from incidents.models import Priority, Task, TaskStatus
+from incidents.models import Priority, Task, TaskStatus, TaskWorkflow
 from incidents.services import tasks as verbs
 from sharing import policy
 
@@ -83,12 +83,7 @@ class TaskSerializer(serializers.ModelSerializer):
         return task.period.number if task.period is not None else None
 
     def get_can_update(self, task) -> bool:
-        return verbs.may_update_status(
-            self.context["actor"],
-            task,
-            permissions=self.context["permissions"],
-            agency_ids=self.context["agency_ids"],
-        )
+        return self.context["workflow"].may_move(task, self.context["permissions"])
 
 
 class TaskWriteSerializer(StrictSerializerMixin, serializers.Serializer):
@@ -186,8 +181,7 @@ class TaskViewSet(mixins.ListModelMixin, IncidentChildViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["actor"] = self.request.user
-        context["agency_ids"] = verbs.contributing_agency_ids(self.request.user)
+        context["workflow"] = TaskWorkflow.for_reader(self.request.user)
         context["permissions"] = self.permissions if self.detail else self.incident_permissions
         return context
 

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from agencies.models import Agency
 from coordination.errors import ServiceError
 from coordination.forms import PortalForm
-from incidents.services.sharing import MIN_JUSTIFICATION
 from sharing.access import Access
+from sharing.basis import MIN_JUSTIFICATION
 from sharing.error_codes import SharingErrorCode as Code
 
 User = get_user_model()

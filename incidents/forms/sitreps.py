@@ -7,7 +7,7 @@ rule, and its refusal comes back beside the figures.
 from django import forms
 
 from coordination.forms import PortalForm
-from incidents.services.sitreps import FIGURE_COUNTS, FIGURE_NOTES
+from incidents.ics.sitrep import FIGURE_COUNTS, FIGURE_NOTES
 
 COUNT_LABELS = {
     "fatalities": "Fatalities",

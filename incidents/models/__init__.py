@@ -12,7 +12,6 @@ from incidents.models.command import (
     agencies_taking_part,
 )
 from incidents.models.incident import (
-    TRANSITIONS,
     Incident,
     IncidentGroupGrant,
     IncidentShare,
@@ -28,20 +27,28 @@ from incidents.models.work import (
     COMMON_RESOURCE_KINDS,
     OPEN_REQUEST_STATUSES,
     OPEN_TASK_STATUSES,
-    RESOURCE_STEPS,
-    TASK_TRANSITIONS,
     Priority,
-    RequestSide,
     ResourceRequest,
     ResourceRequestStep,
     ResourceStatus,
     Task,
     TaskStatus,
 )
+from incidents.models.workflows import (
+    NOTE_REQUIRED,
+    RESOURCE_STEPS,
+    TASK_TRANSITIONS,
+    TRANSITIONS,
+    IncidentWorkflow,
+    RequestSide,
+    ResourceRequestWorkflow,
+    TaskWorkflow,
+)
 
 __all__ = [
     "AUTHORED_KINDS",
     "COMMON_RESOURCE_KINDS",
+    "NOTE_REQUIRED",
     "OPEN_REQUEST_STATUSES",
     "OPEN_TASK_STATUSES",
     "RESOURCE_STEPS",
@@ -54,6 +61,7 @@ __all__ = [
     "IncidentStatus",
     "IncidentType",
     "IncidentUserGrant",
+    "IncidentWorkflow",
     "Objective",
     "ObjectiveStatus",
     "OperationalPeriod",
@@ -67,11 +75,13 @@ __all__ = [
     "RequestSide",
     "ResourceRequest",
     "ResourceRequestStep",
+    "ResourceRequestWorkflow",
     "ResourceStatus",
     "SituationReport",
     "StatusChange",
     "Task",
     "TaskStatus",
+    "TaskWorkflow",
     "TimelineEntry",
     "agencies_taking_part",
 ]

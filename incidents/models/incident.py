@@ -34,16 +34,6 @@ class IncidentStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-# The lifecycle: forward one step at a time; a contained incident may flare up again,
-# and a closed one may be reopened.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    IncidentStatus.REPORTED: frozenset({IncidentStatus.ACTIVE}),
-    IncidentStatus.ACTIVE: frozenset({IncidentStatus.CONTAINED}),
-    IncidentStatus.CONTAINED: frozenset({IncidentStatus.CLOSED, IncidentStatus.ACTIVE}),
-    IncidentStatus.CLOSED: frozenset({IncidentStatus.ACTIVE}),
-}
-
-
 class Incident(models.Model):
     """One incident run by agencies together. `public_id` is the only id on the wire.
 

@@ -22,19 +22,6 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-# A task moves freely between the working states; done may be reopened, cancelled is final.
-TASK_TRANSITIONS: dict[str, frozenset[str]] = {
-    TaskStatus.OPEN: frozenset(
-        {TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED, TaskStatus.DONE, TaskStatus.CANCELLED}
-    ),
-    TaskStatus.IN_PROGRESS: frozenset(
-        {TaskStatus.OPEN, TaskStatus.BLOCKED, TaskStatus.DONE, TaskStatus.CANCELLED}
-    ),
-    TaskStatus.BLOCKED: frozenset({TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.CANCELLED}),
-    TaskStatus.DONE: frozenset({TaskStatus.OPEN}),
-    TaskStatus.CANCELLED: frozenset(),
-}
-
 OPEN_TASK_STATUSES = (TaskStatus.OPEN, TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
 
 
@@ -91,25 +78,6 @@ class ResourceStatus(models.TextChoices):
     DENIED = "denied", "Denied"
     CANCELLED = "cancelled", "Cancelled"
 
-
-class RequestSide(models.TextChoices):
-    REQUESTER = "requester", "Requesting agency"
-    SUPPLIER = "supplier", "Supplying agency"
-
-
-# Each step of an ICS 213RR and the side that may take it: the supplier approves (or
-# denies), assigns and dispatches; the requester cancels before dispatch and confirms
-# delivery.
-RESOURCE_STEPS: dict[tuple[str, str], str] = {
-    (ResourceStatus.REQUESTED, ResourceStatus.APPROVED): RequestSide.SUPPLIER,
-    (ResourceStatus.REQUESTED, ResourceStatus.DENIED): RequestSide.SUPPLIER,
-    (ResourceStatus.APPROVED, ResourceStatus.ASSIGNED): RequestSide.SUPPLIER,
-    (ResourceStatus.ASSIGNED, ResourceStatus.EN_ROUTE): RequestSide.SUPPLIER,
-    (ResourceStatus.EN_ROUTE, ResourceStatus.DELIVERED): RequestSide.REQUESTER,
-    (ResourceStatus.REQUESTED, ResourceStatus.CANCELLED): RequestSide.REQUESTER,
-    (ResourceStatus.APPROVED, ResourceStatus.CANCELLED): RequestSide.REQUESTER,
-    (ResourceStatus.ASSIGNED, ResourceStatus.CANCELLED): RequestSide.REQUESTER,
-}
 
 OPEN_REQUEST_STATUSES = (
     ResourceStatus.REQUESTED,

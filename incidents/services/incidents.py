@@ -14,14 +14,14 @@ from django.db import transaction
 from agencies.geo import parse_boundary, parse_point
 from agencies.models import Agency
 from coordination.concurrency import changed, check_version
-from coordination.errors import Conflict, Forbidden, Invalid
+from coordination.errors import Forbidden, Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import (
-    TRANSITIONS,
     EntryKind,
     Incident,
     IncidentStatus,
     IncidentType,
+    IncidentWorkflow,
     Participant,
     ParticipantPart,
     ReferenceCounter,
@@ -313,15 +313,7 @@ def change_status(
     """Move an incident along its lifecycle (command); every step says why."""
     incident = _locked(incident, expected_version)
     policy.require(actor, "command", incident)
-    if to not in IncidentStatus.values:
-        raise Invalid(Code.INVALID_TRANSITION, f"Unknown status {to!r}.", field="status")
-    if to not in TRANSITIONS[incident.status]:
-        allowed = ", ".join(sorted(TRANSITIONS[incident.status]))
-        raise Conflict(
-            Code.INVALID_TRANSITION,
-            f"An incident that is {incident.status} can go to {allowed}, not {to}.",
-            field="status",
-        )
+    IncidentWorkflow.check(incident, to)
     if not reason.strip():
         raise Invalid(Code.REASON_REQUIRED, "Say why the status changes.", field="reason")
     StatusChange.objects.create(

@@ -1,30 +1,27 @@
 """Resource requests between the agencies of an incident (ICS 213RR).
 
-A request runs between two agencies taking part, and each of its steps belongs to one
-side (`RESOURCE_STEPS`): the supplier approves or denies, assigns and dispatches, which
-commits its people and equipment, so it needs a role there that may command; the
-requester cancels and confirms delivery, which any of its contributing roles may do.
-Every step is kept as a row and as a line in the incident's log.
+A request runs between two agencies taking part; which side may take which step, and
+who may correct a request, is `ResourceRequestWorkflow`'s to say. Every step is kept as
+a row and as a line in the incident's log.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from agencies.access import agencies_with
 from agencies.capabilities import Capability
 from agencies.geo import parse_point
 from agencies.models import Agency
 from coordination.concurrency import changed, check_version
-from coordination.errors import Conflict, Forbidden, Invalid
+from coordination.errors import Conflict, Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import (
-    RESOURCE_STEPS,
+    NOTE_REQUIRED,
     Incident,
     Priority,
-    RequestSide,
     ResourceRequest,
     ResourceRequestStep,
+    ResourceRequestWorkflow,
     ResourceStatus,
     agencies_taking_part,
 )
@@ -33,13 +30,6 @@ from incidents.services.journal import log_change
 from incidents.services.locks import locked_incident
 from sharing import policy
 
-# What a role in the side's agency must carry to take that side's steps.
-SIDE_CAPABILITY = {
-    RequestSide.SUPPLIER: Capability.COMMAND,
-    RequestSide.REQUESTER: Capability.CONTRIBUTE,
-}
-# Steps that turn a request down must say why.
-NOTE_REQUIRED = frozenset({ResourceStatus.DENIED, ResourceStatus.CANCELLED})
 EDITABLE_FIELDS = (
     "resource_kind",
     "resource_type",
@@ -72,10 +62,6 @@ def _check_fields(fields: dict) -> None:
             parse_point(fields["delivery_point"])
         except ValidationError as exc:
             raise Invalid(Code.INVALID_LOCATION, exc.messages[0], field="delivery_point") from exc
-
-
-def _side_agency(request: ResourceRequest, side: str) -> Agency:
-    return request.supplying_agency if side == RequestSide.SUPPLIER else request.requesting_agency
 
 
 @transaction.atomic
@@ -165,29 +151,6 @@ def _locked(request: ResourceRequest, expected_version: int | None) -> ResourceR
     return locked
 
 
-def side_agency_ids(actor) -> dict[str, frozenset]:
-    """For each side, the agencies in which the actor may take that side's steps."""
-    return {
-        side: frozenset(agencies_with(actor, capability).values_list("pk", flat=True))
-        for side, capability in SIDE_CAPABILITY.items()
-    }
-
-
-def allowed_steps(request: ResourceRequest, *, may_contribute: bool, agency_ids) -> list[str]:
-    """The statuses the actor may move the request to now.
-
-    `may_contribute` is whether the actor may contribute to the incident, `agency_ids`
-    their `side_agency_ids`; both are read once, so a list answers this without queries.
-    """
-    if not may_contribute:
-        return []
-    return sorted(
-        to
-        for (start, to), side in RESOURCE_STEPS.items()
-        if start == request.status and _side_agency(request, side).pk in agency_ids[side]
-    )
-
-
 @transaction.atomic
 def take_step(
     request: ResourceRequest,
@@ -200,29 +163,7 @@ def take_step(
     """Move a request one step along its lifecycle, for the side that step belongs to."""
     request = _locked(request, expected_version)
     policy.require(actor, "contribute", request)
-    if to not in ResourceStatus.values:
-        raise Invalid(Code.INVALID_TRANSITION, f"Unknown status {to!r}.", field="status")
-    side = RESOURCE_STEPS.get((request.status, to))
-    if side is None:
-        onward = sorted(target for start, target in RESOURCE_STEPS if start == request.status)
-        raise Conflict(
-            Code.INVALID_TRANSITION,
-            f"A request that is {request.status} can go to "
-            f"{', '.join(onward) or 'nothing (it is final)'}, not {to}.",
-            field="status",
-            allowed=onward,
-        )
-    agency = _side_agency(request, side)
-    if (
-        not agency.is_active
-        or not agencies_with(actor, SIDE_CAPABILITY[side]).filter(pk=agency.pk).exists()
-    ):
-        raise Forbidden(
-            Code.WRONG_SIDE,
-            f"Moving this request to {to} is for {agency.name}, by a role there that may "
-            f"{SIDE_CAPABILITY[side].value}.",
-            field="status",
-        )
+    agency = ResourceRequestWorkflow.for_reader(actor).check(request, to)
     note = note.strip()
     if to in NOTE_REQUIRED and not note:
         raise Invalid(Code.NOTE_REQUIRED, f"Say why the request is {to}.", field="note")
@@ -255,15 +196,7 @@ def update_request(
         raise Invalid(Code.INVALID, f"Not an editable field: {', '.join(sorted(unknown))}.")
     request = _locked(request, expected_version)
     policy.require(actor, "contribute", request)
-    requester = request.requesting_agency
-    if not agencies_with(actor, Capability.CONTRIBUTE).filter(pk=requester.pk).exists():
-        raise Forbidden(Code.WRONG_SIDE, f"Only {requester.name} may change what it asked for.")
-    if request.status != ResourceStatus.REQUESTED:
-        raise Conflict(
-            Code.REQUEST_NOT_EDITABLE,
-            f"RR-{request.number} is {request.status}; only a request not yet acted on can "
-            "change. Cancel it and request again.",
-        )
+    ResourceRequestWorkflow.for_reader(actor).check_edit(request)
     if "resource_kind" in changes:
         changes["resource_kind"] = changes["resource_kind"].strip()
     _check_fields(changes)

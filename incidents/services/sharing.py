@@ -6,55 +6,24 @@ from django.db import transaction
 
 from agencies.access import is_api_client
 from agencies.models import Agency, Role
-from coordination.errors import Conflict, Forbidden, Invalid, NotFound
+from coordination.errors import Conflict, Invalid, NotFound
 from incidents.models import Incident, IncidentShare
 from incidents.services.journal import log_change
 from incidents.services.locks import locked_incident
 from sharing import audit, grants, policy
 from sharing.access import Access
-from sharing.agreements import covering_agreement
+from sharing.basis import Shared, basis_for, first_without_glass
 from sharing.error_codes import SharingErrorCode as Code
 from sharing.markings import TLP
 from sharing.models import AuditAction, ShareKind
 
 User = get_user_model()
 
-MIN_JUSTIFICATION = 20
 
-
-def _same_organisation(a: Agency, b: Agency) -> bool:
-    return a.tree_path.startswith(b.tree_path) or b.tree_path.startswith(a.tree_path)
-
-
-def _basis(incident: Incident, recipient: Agency, *, actor, break_glass: bool, justification: str):
-    """Under what a share may be made: (kind, agreement), or a 409 naming what is missing."""
-    lead = incident.lead_agency
-    if _same_organisation(lead, recipient):
-        return ShareKind.INTERNAL, None
-    agreement = covering_agreement(
-        lead, recipient, incident_type=incident.incident_type, marking=incident.tlp
-    )
-    if agreement is not None:
-        return ShareKind.AGREEMENT, agreement
-    if not break_glass:
-        raise Conflict(
-            Code.AGREEMENT_MISSING,
-            f"No sharing agreement in force between {lead.name} and {recipient.name} covers "
-            f"a {incident.get_incident_type_display().lower()} incident marked "
-            f"TLP:{incident.tlp}. Agree one first, or break glass with a justification.",
-            lead_agency=lead.slug,
-            agency=recipient.slug,
-        )
-    if len(justification.strip()) < MIN_JUSTIFICATION:
-        raise Invalid(
-            Code.BREAK_GLASS_NEEDS_JUSTIFICATION,
-            f"Breaking glass needs a written justification of at least {MIN_JUSTIFICATION} "
-            "characters.",
-            field="justification",
-        )
-    if not policy.can(actor, "command", incident):
-        raise Forbidden(Code.NOT_PERMITTED, "Only those who command the incident may break glass.")
-    return ShareKind.BREAK_GLASS, None
+def _shared(incident: Incident) -> Shared:
+    """The incident as `sharing.basis` weighs it: the lead agency's, of its type, marked."""
+    described = f"a {incident.get_incident_type_display().lower()} incident"
+    return Shared(incident, incident.lead_agency, incident.incident_type, incident.tlp, described)
 
 
 def _roles(recipient: Agency, role_slugs: list[str] | None) -> list[Role] | None:
@@ -122,8 +91,12 @@ def share_with_agency(
             f"The incident is already shared with {agency.name}; change or revoke that share.",
         )
     chosen_roles = _roles(agency, roles)
-    kind, agreement = _basis(
-        incident, agency, actor=actor, break_glass=break_glass, justification=justification
+    kind, agreement = basis_for(
+        _shared(incident),
+        agency,
+        actor=actor,
+        break_glass=break_glass,
+        justification=justification,
     )
     share = grants.grant_agency(
         incident,
@@ -204,39 +177,21 @@ def _agencies_of(person) -> list[Agency]:
     return list(Agency.objects.filter(roles__group__user=person, is_active=True).distinct())
 
 
-def _basis_without_glass(incident: Incident, agencies: list[Agency], *, actor):
-    """(agency, kind, agreement) under which a person of `agencies` may be named without
-    breaking glass, or None. Inside the lead's organisation comes first: a grant made
-    there never depends on an agreement."""
-    found = None
-    for agency in agencies:
-        try:
-            kind, agreement = _basis(
-                incident, agency, actor=actor, break_glass=False, justification=""
-            )
-        except Conflict:
-            continue
-        if kind == ShareKind.INTERNAL:
-            return agency, kind, agreement
-        found = found or (agency, kind, agreement)
-    return found
-
-
 def _person_may_be_named(incident: Incident, person, *, actor, break_glass, justification):
-    """(agency, kind, agreement) the person is named under: inside the lead's organisation,
+    """(agency, basis) the person is named under: inside the lead's organisation,
     else under an agreement in force that covers the incident, else by breaking glass."""
     if is_api_client(person):
         raise Invalid(Code.NOT_A_PERSON, "Named grants are for people, not API clients.")
     agencies = _agencies_of(person)
     if not agencies:
         raise Invalid(Code.NOT_A_PERSON, f"{person.get_username()} holds no role in any agency.")
-    basis = _basis_without_glass(incident, agencies, actor=actor)
-    if basis is not None:
-        return basis
-    kind, agreement = _basis(
-        incident, agencies[0], actor=actor, break_glass=break_glass, justification=justification
+    shared = _shared(incident)
+    found = first_without_glass(shared, agencies)
+    if found is not None:
+        return found
+    return agencies[0], basis_for(
+        shared, agencies[0], actor=actor, break_glass=break_glass, justification=justification
     )
-    return agencies[0], kind, agreement
 
 
 def keep_commander_named(incident: Incident, *, actor) -> None:
@@ -245,9 +200,9 @@ def keep_commander_named(incident: Incident, *, actor) -> None:
     organisation, or under an agreement that covers it now (and counts while that one is
     in force). Someone of another agency with no such agreement is not named here; the
     verb then refuses the change as one that would hide the incident from them."""
-    basis = _basis_without_glass(incident, _agencies_of(actor), actor=actor)
-    if basis is not None:
-        _agency, _kind, agreement = basis
+    found = first_without_glass(_shared(incident), _agencies_of(actor))
+    if found is not None:
+        _agency, (_kind, agreement) = found
         grants.grant_person(incident, actor, Access.SHARE, agreement=agreement)
 
 
@@ -268,7 +223,7 @@ def grant_person(
     """
     incident = locked_incident(incident)
     policy.require(actor, "share", incident)
-    agency, kind, agreement = _person_may_be_named(
+    agency, (kind, agreement) = _person_may_be_named(
         incident, person, actor=actor, break_glass=break_glass, justification=justification
     )
     grants.grant_person(incident, person, level, agreement=agreement)

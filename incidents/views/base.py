@@ -17,8 +17,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.views.decorators.http import require_http_methods
 
-from incidents.models import Incident
-from incidents.models.incident import TRANSITIONS
+from incidents.models import Incident, IncidentWorkflow
 from incidents.selectors import visible_incident_or_404
 from sharing import policy
 
@@ -63,13 +62,12 @@ class Page:
 
     def context(self, tab: str) -> dict:
         """The header and tab bar: the incident, the permissions, the next statuses."""
-        commanding = self.may("command")
         return {
             "incident": self.incident,
             "permissions": self.permissions,
             "tab": tab,
             "tabs": TABS,
-            "next_statuses": sorted(TRANSITIONS[self.incident.status]) if commanding else [],
+            "next_statuses": IncidentWorkflow.moves(self.incident, self.permissions),
         }
 
 

@@ -26,80 +26,17 @@ from incidents.forms.command import (
     ProposalAcceptForm,
     VersionForm,
 )
+from incidents.ics.orgchart import CHART_ORDER, staffed_chart
 from incidents.models import (
     OperationalPeriod,
     ParticipantPart,
     ParticipantStatus,
     Position,
-    PositionKind,
 )
 from incidents.services.command import NAMED_KINDS, SUPERVISING_KINDS
-from incidents.services.orgchart import CHART_ORDER, COMMAND_STAFF, GENERAL_STAFF, org_chart
 from incidents.views.base import Page, incident_page
 from sharing import policy
 from sharing.access import Access
-
-# The posts every chart shows, filled or "Vacant"; the deputy and the intelligence
-# section appear only once someone holds them.
-STANDING_SECTIONS = (
-    PositionKind.OPERATIONS_SECTION_CHIEF,
-    PositionKind.PLANNING_SECTION_CHIEF,
-    PositionKind.LOGISTICS_SECTION_CHIEF,
-    PositionKind.FINANCE_ADMIN_SECTION_CHIEF,
-)
-FIXED_KINDS = frozenset(COMMAND_STAFF) | frozenset(GENERAL_STAFF)
-
-
-def vacant(kind: str) -> dict:
-    """A chart box for a post nobody holds."""
-    return {
-        "id": None,
-        "kind": kind,
-        "title": PositionKind(kind).label,
-        "name": "",
-        "person": None,
-        "agency": None,
-        "vacant": True,
-        "children": [],
-    }
-
-
-def staffed_chart(period: OperationalPeriod) -> dict:
-    """`services.orgchart.org_chart` with the standing posts in place, vacant or not.
-
-    The command staff hang under one "Command staff" box and the general staff follow;
-    branches, divisions and groups that report to a vacant Operations Section Chief stay
-    under its (vacant) box, where the form of an ICS chart puts them.
-    """
-    chart = org_chart(period)
-    root = chart["root"]
-    placed = {node["kind"]: node for node in root["children"] if node["kind"] in FIXED_KINDS}
-    loose = [node for node in root["children"] if node["kind"] not in FIXED_KINDS]
-    staff = {
-        "id": None,
-        "kind": "command_staff",
-        "title": "Command staff",
-        "name": "",
-        "person": None,
-        "agency": None,
-        "group": True,
-        "children": [placed.get(kind) or vacant(kind) for kind in COMMAND_STAFF],
-    }
-    sections = [placed.get(kind) or vacant(kind) for kind in STANDING_SECTIONS]
-    intelligence = placed.get(PositionKind.INTELLIGENCE_INVESTIGATIONS_CHIEF)
-    if intelligence is not None:
-        sections.append(intelligence)
-    operations = sections[0]
-    if operations.get("vacant"):
-        operations["children"] = loose
-    return {
-        "period": chart["period"],
-        "title": root["title"],
-        "unified": root["unified"],
-        "commanders": root["commanders"],
-        "deputy": root["deputy"],
-        "children": [staff, *sections],
-    }
 
 
 def holders_for(incident) -> list[Holder]:

@@ -2,10 +2,9 @@
 
 from django.shortcuts import render
 
-from incidents import selectors
-from incidents.services.iap import build_iap
-from incidents.services.incidents import record_view
+from incidents.ics.plan import build_iap
 from incidents.views.base import Page, incident_page
+from incidents.views.ics_forms import visible_period
 
 
 @incident_page(GET="view")
@@ -15,6 +14,5 @@ def printable(page: Page, number):
     The period is looked up through the visibility policy, so a hidden incident's plan is
     the same 404 as one that does not exist.
     """
-    period = page.child(selectors.printable_periods(page.incident), number=number)
-    record_view(period.incident, actor=page.user, ip_address=page.request.META.get("REMOTE_ADDR"))
+    period = visible_period(page, number)
     return render(page.request, "incidents/print/iap.html", {"iap": build_iap(period)})

@@ -3,7 +3,7 @@ for, where each request stands, and the workflow buttons.
 
 Each step belongs to one side: the supplier approves or denies, assigns and dispatches;
 the requester cancels and confirms delivery. A reader is offered exactly the steps
-`resource_requests.allowed_steps` says their roles allow now (the verb checks again),
+`ResourceRequestWorkflow` says their roles allow now (the verb checks again),
 so a requester never sees the supplier's buttons and the other way round.
 """
 
@@ -24,10 +24,11 @@ from incidents.forms.resource_requests import (
 )
 from incidents.models import (
     COMMON_RESOURCE_KINDS,
+    NOTE_REQUIRED,
     RESOURCE_STEPS,
-    RequestSide,
     ResourceRequest,
     ResourceRequestStep,
+    ResourceRequestWorkflow,
     ResourceStatus,
 )
 from incidents.services import resource_requests as verbs
@@ -88,17 +89,15 @@ class RequestRow:
 class Reader:
     """What the reader may do to this incident's requests, read once for a whole list."""
 
-    may_contribute: bool
-    agency_ids: dict
+    permissions: frozenset
+    workflow: ResourceRequestWorkflow
 
     @classmethod
     def of(cls, request, permissions) -> "Reader":
-        return cls("contribute" in permissions, verbs.side_agency_ids(request.user))
+        return cls(permissions, ResourceRequestWorkflow.for_reader(request.user))
 
     def steps(self, found: ResourceRequest) -> list[str]:
-        return verbs.allowed_steps(
-            found, may_contribute=self.may_contribute, agency_ids=self.agency_ids
-        )
+        return self.workflow.moves(found, self.permissions)
 
     def row(self, found: ResourceRequest) -> "RequestRow":
         steps = list(found.steps.all())
@@ -106,12 +105,7 @@ class Reader:
         return RequestRow(found, steps[-1] if steps else None, moves)
 
     def may_edit(self, found: ResourceRequest) -> bool:
-        """What `update_request` allows: the requester, while nobody has acted on it."""
-        return (
-            self.may_contribute
-            and found.status == ResourceStatus.REQUESTED
-            and found.requesting_agency_id in self.agency_ids[RequestSide.REQUESTER]
-        )
+        return self.workflow.may_edit(found, self.permissions)
 
 
 def _request_or_404(page: Page, request_id) -> ResourceRequest:
@@ -202,7 +196,7 @@ def _detail(page: Page, found, *, edit_form=None, failed=None, notice="", status
             form = StepForm(
                 initial={"to": to, "version": found.version},
                 auto_id=f"step-{to}-%s",
-                note_required=to in verbs.NOTE_REQUIRED,
+                note_required=to in NOTE_REQUIRED,
             )
         steps.append(Step(to, STEP_ACTIONS[to], RESOURCE_STEPS[(found.status, to)], form))
     may_edit = reader.may_edit(found)
@@ -293,9 +287,7 @@ def request_step(page: Page, request_id):
         return finish(page.request, message, _detail_url(found))
 
     return run(
-        lambda data: StepForm(
-            data, auto_id=f"step-{to}-%s", note_required=to in verbs.NOTE_REQUIRED
-        ),
+        lambda data: StepForm(data, auto_id=f"step-{to}-%s", note_required=to in NOTE_REQUIRED),
         step,
         data=page.request.POST,
         done=stepped,

@@ -2,20 +2,9 @@
 
 from django.shortcuts import render
 
-from incidents import selectors
-from incidents.services import sitreps
+from incidents.ics import sitrep
 from incidents.services.incidents import record_view
 from incidents.views.base import Page, incident_page
-
-FIGURE_LABELS = (
-    ("fatalities", "Fatalities"),
-    ("injured", "Injured"),
-    ("missing", "Missing"),
-    ("evacuated", "Evacuated"),
-    ("sheltered", "Sheltered"),
-    ("structures_destroyed", "Structures destroyed"),
-    ("structures_damaged", "Structures damaged"),
-)
 
 
 @incident_page(GET="view")
@@ -25,17 +14,7 @@ def printable(page: Page, number):
     A hidden incident and a hidden report (one marked beyond the reader) are the same
     404 as one that does not exist.
     """
-    report = page.child(selectors.sitreps(page.incident), number=number)
+    reports = sitrep.issued_reports().filter(incident=page.incident)
+    report = page.child(reports, number=number)
     record_view(page.incident, actor=page.user, ip_address=page.request.META.get("REMOTE_ADDR"))
-    figures = [(label, report.figures.get(name)) for name, label in FIGURE_LABELS]
-    return render(
-        page.request,
-        "incidents/print/sitrep.html",
-        {
-            "report": report,
-            "snapshot": report.snapshot,
-            "figures": figures,
-            "notes": report.figures.get("notes", ""),
-            "verified": sitreps.verify(report),
-        },
-    )
+    return render(page.request, "incidents/print/sitrep.html", sitrep.ics209(report))

@@ -13,10 +13,10 @@ from django.urls import reverse
 from coordination.errors import Conflict, Invalid, NotFound, Unprocessable
 from incidents import selectors
 from incidents.forms.sitreps import SitrepForm
+from incidents.ics import sitrep
 from incidents.services import sitreps as verbs
 from incidents.views.base import Page, incident_page
 from incidents.views.runner import finish, run
-from incidents.views.sitreps import FIGURE_LABELS
 from sharing import policy
 
 PER_PAGE = 25
@@ -28,7 +28,7 @@ def _reports(page: Page):
     """One page of the reports the reader may see, newest first, each with its check."""
     reports = policy.visible(page.user, selectors.sitreps(page.incident), "view")
     paged = Paginator(reports, PER_PAGE).get_page(page.request.GET.get("page"))
-    rows = [(report, verbs.verify(report)) for report in paged.object_list]
+    rows = [(report, sitrep.verify(report)) for report in paged.object_list]
     return paged, rows
 
 
@@ -55,10 +55,10 @@ def preview(page: Page):
         context = {"form": form}
         return render(page.request, "incidents/reports/_sitrep_preview.html", context, status=422)
     figures = form.figures()
-    context = verbs.preview(page.incident, actor=page.user)
+    context = sitrep.preview(page.incident, actor=page.user)
     context.update(
         form=form,
-        figures=[(label, figures.get(name)) for name, label in FIGURE_LABELS],
+        figures=sitrep.figure_rows(figures),
         notes=figures.get("notes", ""),
     )
     return render(page.request, "incidents/reports/_sitrep_preview.html", context)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from coordination.errors import Conflict, Invalid
 from incidents import selectors
 from incidents.forms.tasks import TaskEditForm, TaskFilterForm, TaskForm, TaskStatusForm
-from incidents.models import OPEN_TASK_STATUSES, TASK_TRANSITIONS, Task, TaskStatus
+from incidents.models import OPEN_TASK_STATUSES, Task, TaskStatus, TaskWorkflow
 from incidents.services import tasks as verbs
 from incidents.views.base import Page, incident_page
 from incidents.views.runner import finish, run
@@ -51,27 +51,25 @@ class Reader:
 
     user: object
     permissions: frozenset
-    agency_ids: frozenset
+    workflow: TaskWorkflow
 
     @classmethod
     def of(cls, page: Page) -> "Reader":
         # A task has no marking of its own: what the reader may do to the incident, they
         # may do to its tasks.
-        return cls(page.user, page.permissions, verbs.contributing_agency_ids(page.user))
+        return cls(page.user, page.permissions, TaskWorkflow.for_reader(page.user))
 
     def row(self, task: Task, *, form: TaskStatusForm | None = None, error: str = "") -> TaskRow:
-        may_move = verbs.may_update_status(
-            self.user, task, permissions=self.permissions, agency_ids=self.agency_ids
-        )
-        allowed = TASK_TRANSITIONS[task.status] if may_move else frozenset()
-        moves = tuple((s, MOVE_LABELS[s]) for s in TaskStatus.values if s in allowed)
+        moves = tuple((s, MOVE_LABELS[s]) for s in self.workflow.moves(task, self.permissions))
         if form is None and moves:
             form = TaskStatusForm(
                 initial={"version": task.version}, auto_id=f"task-{task.public_id}-%s"
             )
         if task.assigned_person_id == self.user.pk:
             mine = "Assigned to you"
-        elif task.assigned_person_id is None and task.assigned_agency_id in self.agency_ids:
+        elif (
+            task.assigned_person_id is None and task.assigned_agency_id in self.workflow.agency_ids
+        ):
             mine = "Assigned to your agency"
         else:
             mine = ""

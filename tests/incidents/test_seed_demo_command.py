@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from incidents.demo_command import COMMANDS
+from incidents.ics.sitrep import verify
 from incidents.models import (
     Incident,
     OperationalPeriod,
@@ -18,7 +19,6 @@ from incidents.models import (
     Task,
     TimelineEntry,
 )
-from incidents.services.sitreps import verify
 from sharing import policy
 from sharing.markings import TLP
 

@@ -9,12 +9,13 @@ from django.db import IntegrityError, InternalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from incidents.ics.sitrep import build_snapshot
 from incidents.models import Incident, SituationReport, TimelineEntry
 from incidents.services import command, resource_requests, tasks
 from incidents.services import sharing as sharing_verbs
 from incidents.services.command import ObjectiveInput
 from incidents.services.incidents import change_marking
-from incidents.services.sitreps import build_snapshot, clean_figures, issue_sitrep
+from incidents.services.sitreps import clean_figures, issue_sitrep
 from incidents.services.timeline import post_entry
 from sharing.access import Access
 from sharing.models import Event

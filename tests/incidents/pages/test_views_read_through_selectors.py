@@ -12,10 +12,6 @@ from pathlib import Path
 import incidents.views
 
 VIEWS = Path(incidents.views.__file__).parent
-# Known remaining, explicitly: the bodies that build ICS 203 and 204 read the period's
-# participants and tasks themselves. The ICS builder (issue 13, built in parallel)
-# replaces those bodies with reads beside the models; this entry goes with them.
-KNOWN_REMAINING = {"ics_forms.py": ["Participant.objects", "Task.objects"]}
 
 
 def manager_uses(path: Path) -> list[str]:
@@ -28,15 +24,5 @@ def manager_uses(path: Path) -> list[str]:
 
 
 def test_no_incident_view_uses_a_model_manager():
-    found = {
-        path.name: uses
-        for path in sorted(VIEWS.glob("*.py"))
-        if (uses := manager_uses(path)) and uses != KNOWN_REMAINING.get(path.name)
-    }
+    found = {path.name: uses for path in sorted(VIEWS.glob("*.py")) if (uses := manager_uses(path))}
     assert found == {}, f"Model.objects in incidents/views/ (use incidents.selectors): {found}"
-
-
-def test_the_known_remaining_uses_are_still_there():
-    """So the exception above is removed with the uses it excuses, not left to cover more."""
-    for name, uses in KNOWN_REMAINING.items():
-        assert manager_uses(VIEWS / name) == uses, name
