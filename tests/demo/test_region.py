@@ -8,14 +8,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from agencies.capabilities import BUILTIN_ROLE_SLUGS
-from agencies.demo import (
-    DEMO_PASSWORD,
-    ESTERLY_TOWN_CENTRE,
-    KESSA_COMMUNITY_CENTRE,
-    PORT_CALDER_DOWNTOWN,
-    PORT_OF_CALDER_TERMINAL,
-    seed_demo_region,
-)
 from agencies.geo import covering, parse_boundary
 from agencies.models import (
     Agency,
@@ -25,8 +17,16 @@ from agencies.models import (
     Responsibility,
     Role,
 )
+from demo.seed import seed_demo_region
 
 User = get_user_model()
+
+DEMO_PASSWORD = "concord-demo"  # published on purpose: `make run` prints it
+# Points (lon, lat) inside the city, the harbour, the town and the reservation.
+PORT_CALDER_DOWNTOWN = (-123.905, 46.018)
+PORT_OF_CALDER_TERMINAL = (-123.955, 45.975)
+ESTERLY_TOWN_CENTRE = (-123.585, 46.085)
+KESSA_COMMUNITY_CENTRE = (-123.87, 45.76)
 
 DEMO_AGENCIES = {
     "westmarch-oem",
