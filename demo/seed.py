@@ -16,15 +16,6 @@ def quiet(line: str) -> None:
     """Say nothing: the default when no one asked for a line per thing created."""
 
 
-def seed_demo_region(say: Callable[[str], None] = quiet) -> Counter:
-    """The region and its people alone. Returns how many of each kind were created and
-    how many were already there (`agencies_created`, `users_present`, ...)."""
-    counts = Counter()
-    with transaction.atomic():
-        seed_people(seed_region(counts, say), counts)
-    return counts
-
-
 def seed_demo(say: Callable[[str], None] = quiet) -> Counter:
     """Create whatever of the demo is missing, leave what exists as it is, and count both.
 

@@ -1,5 +1,6 @@
 """`manage.py seed_demo` builds a believable region, safely, and a second run changes nothing."""
 
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -17,7 +18,9 @@ from agencies.models import (
     Responsibility,
     Role,
 )
-from demo.seed import seed_demo_region
+from demo.people import seed_people
+from demo.region import seed_region
+from demo.seed import quiet
 
 User = get_user_model()
 
@@ -54,7 +57,7 @@ def seed(*args) -> str:
 def seeded(db):
     """The region alone: the command goes on to open the demo's incidents, which take most
     of its time and which these tests do not look at."""
-    seed_demo_region()
+    seed_people(seed_region(Counter(), quiet), Counter())
 
 
 def table_counts() -> dict[str, int]:
