@@ -18,19 +18,21 @@ DEMO_PASSWORD = "concord-demo"  # noqa: S105 - published on purpose; seed_demo r
 OPERATOR_USERNAME = "operator"
 
 
-def seed_people(agencies: dict[str, Agency], counts: Counter) -> dict:
-    """The demo's people by username, each a member of their agency in their role."""
+def seed_people(counts: Counter) -> dict:
+    """Everyone `people.json` names, and the operator, by username."""
     data = read("people.json")
-    holders = [
+    names = {username: name for username, name, _agency, _role in _holders(data)}
+    names[OPERATOR_USERNAME] = data["operator"]
+    return seed_users(names, data["email_domain"], counts)
+
+
+def _holders(data: dict) -> list[tuple[str, list[str], str, str]]:
+    """(username, [first name, last name], agency slug, role slug) for each role holder."""
+    return [
         (f"{agency}.{role}", name, agency, role)
         for agency, roles in data["role_holders"].items()
         for role, name in roles.items()
     ]
-    names = {username: name for username, name, _agency, _role in holders}
-    names[OPERATOR_USERNAME] = data["operator"]
-    people = seed_users(names, data["email_domain"], counts)
-    seed_memberships(holders, agencies, people, counts)
-    return people
 
 
 def seed_users(names: dict[str, list[str]], email_domain: str, counts: Counter) -> dict:
@@ -61,7 +63,8 @@ def seed_users(names: dict[str, list[str]], email_domain: str, counts: Counter) 
     return users
 
 
-def seed_memberships(holders, agencies: dict[str, Agency], users, counts: Counter) -> None:
+def seed_memberships(agencies: dict[str, Agency], people: dict, counts: Counter) -> None:
+    """Each role holder a member of their agency in their role."""
     roles = {
         (role.agency.slug, role.slug): role
         for role in Role.objects.filter(agency__in=agencies.values()).select_related("agency")
@@ -71,7 +74,7 @@ def seed_memberships(holders, agencies: dict[str, Agency], users, counts: Counte
             "user__username", "agency__slug"
         )
     )
-    for username, _name, agency, role in holders:
+    for username, _name, agency, role in _holders(read("people.json")):
         if (username, agency) not in present:
-            services.add_member(agencies[agency], user=users[username], role=roles[agency, role])
+            services.add_member(agencies[agency], user=people[username], role=roles[agency, role])
             counts["memberships_created"] += 1

@@ -8,7 +8,7 @@ from django.db import transaction
 from demo.agreements import lapse_agreements, seed_agreements
 from demo.command import seed_command
 from demo.incidents import seed_incidents
-from demo.people import seed_people
+from demo.people import seed_memberships, seed_people
 from demo.region import seed_region
 
 
@@ -19,13 +19,15 @@ def quiet(line: str) -> None:
 def seed_demo(say: Callable[[str], None] = quiet) -> Counter:
     """Create whatever of the demo is missing, leave what exists as it is, and count both.
 
-    Agreements come before the incidents shared under them, their lapses after; unified
-    command needs the incidents. A failure leaves the database as it was.
+    The people come first (the operator among them), then the region and who belongs
+    where; agreements come before the incidents shared under them, their lapses after;
+    unified command needs the incidents. A failure leaves the database as it was.
     """
     counts = Counter()
     with transaction.atomic():
+        people = seed_people(counts)
         agencies = seed_region(counts, say)
-        people = seed_people(agencies, counts)
+        seed_memberships(agencies, people, counts)
         created = seed_agreements(agencies, people, counts, say)
         seed_incidents(agencies, people, counts, say)
         lapse_agreements(created, agencies, people, say)

@@ -18,7 +18,7 @@ from agencies.models import (
     Responsibility,
     Role,
 )
-from demo.people import seed_people
+from demo.people import seed_memberships, seed_people
 from demo.region import seed_region
 from demo.seed import quiet
 
@@ -57,7 +57,9 @@ def seed(*args) -> str:
 def seeded(db):
     """The region alone: the command goes on to open the demo's incidents, which take most
     of its time and which these tests do not look at."""
-    seed_people(seed_region(Counter(), quiet), Counter())
+    counts = Counter()
+    people = seed_people(counts)
+    seed_memberships(seed_region(counts, quiet), people, counts)
 
 
 def table_counts() -> dict[str, int]:
