@@ -22,7 +22,7 @@ def seed_people(counts: Counter) -> dict:
     """Everyone `people.json` names, and the operator, by username."""
     data = read("people.json")
     names = {username: name for username, name, _agency, _role in _holders(data)}
-    names[OPERATOR_USERNAME] = data["operator"]
+    names[OPERATOR_USERNAME] = data["operator_name"]
     return seed_users(names, data["email_domain"], counts)
 
 
