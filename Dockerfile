@@ -32,6 +32,7 @@ COPY coordination ./coordination
 COPY agencies ./agencies
 COPY sharing ./sharing
 COPY incidents ./incidents
+COPY demo ./demo
 COPY templates ./templates
 COPY static ./static
 COPY --from=assets /build/static/vendor ./static/vendor

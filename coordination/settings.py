@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "agencies",
     "sharing",
     "incidents",
+    "demo",
 ]
 
 MIDDLEWARE = [

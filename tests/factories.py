@@ -86,6 +86,13 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
 POINT = {"type": "Point", "coordinates": [-123.905, 46.018]}
 
 
+def city_of_port_calder() -> Jurisdiction:
+    """A city (a plain square) round POINT, where the tests open their incidents."""
+    return JurisdictionFactory(
+        name="City of Port Calder", slug="port-calder", boundary=square(-124.0, 45.9, 0.2)
+    )
+
+
 def open_incident(actor, **fields):
     """An incident opened by `actor` through the open_incident verb."""
     defaults = {

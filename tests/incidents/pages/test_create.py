@@ -6,17 +6,15 @@ from django.test import Client
 from django.urls import reverse
 
 from agencies import services as agency_services
-from agencies.demo import JURISDICTIONS
 from coordination.errors import Invalid
 from incidents.models import Incident, Participant
 from incidents.views import create as create_view
-from tests.factories import JurisdictionFactory, member_of
+from tests.factories import city_of_port_calder, member_of
 
 pytestmark = pytest.mark.django_db
 
 CREATE = "/incidents/new/"
 WHERE = "/incidents/new/where/"
-PORT_CALDER = next(j for j in JURISDICTIONS if j.slug == "port-calder")
 INSIDE_PORT_CALDER = {"latitude": "46.0", "longitude": "-123.93"}
 
 
@@ -42,10 +40,8 @@ def form_data(**changes) -> dict:
 
 @pytest.fixture
 def port_calder(agency, other_agency):
-    """The demo's City of Port Calder: Harbor Police answers for it, Esterly Fire supports."""
-    city = JurisdictionFactory(
-        name=PORT_CALDER.name, slug=PORT_CALDER.slug, boundary=PORT_CALDER.boundary
-    )
+    """The City of Port Calder: Harbor Police answers for it, Esterly Fire supports."""
+    city = city_of_port_calder()
     agency_services.assign_responsibility(agency, city, "primary")
     agency_services.assign_responsibility(other_agency, city, "supporting")
     return city

@@ -5,16 +5,14 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from agencies.demo import JURISDICTIONS
 from incidents.views import incident_map
-from tests.factories import JurisdictionFactory, open_incident
+from tests.factories import city_of_port_calder, open_incident
 
 pytestmark = pytest.mark.django_db
 
 MAP = "/map/"
 INCIDENTS = "/map/incidents.geojson"
 JURISDICTIONS_URL = "/map/jurisdictions.geojson"
-PORT_CALDER = next(j for j in JURISDICTIONS if j.slug == "port-calder")
 
 
 @pytest.fixture
@@ -98,7 +96,7 @@ def test_the_map_takes_the_boards_filters(analyst, duty, harbor_only, community)
 
 
 def test_the_page_lists_as_text_what_the_map_draws(analyst, fire_analyst, harbor_only, community):
-    JurisdictionFactory(name=PORT_CALDER.name, slug=PORT_CALDER.slug, boundary=PORT_CALDER.boundary)
+    city_of_port_calder()
     body = signed_in(analyst).get(MAP).content.decode()
     detail = reverse("incident-detail", kwargs={"incident_id": harbor_only.public_id})
     assert f'<a href="{detail}">{harbor_only.reference}</a>' in body
@@ -139,12 +137,12 @@ def test_an_invalid_filter_is_shown_on_the_map_page_too(analyst, harbor_only):
 
 
 def test_jurisdictions_are_outlined_with_their_names(analyst):
-    JurisdictionFactory(name=PORT_CALDER.name, slug=PORT_CALDER.slug, boundary=PORT_CALDER.boundary)
+    city = city_of_port_calder()
     response = signed_in(analyst).get(JURISDICTIONS_URL)
     assert response.status_code == 200
     (feature,) = response.json()["features"]
     assert feature["id"] == "port-calder"
-    assert feature["geometry"] == PORT_CALDER.boundary
+    assert feature["geometry"] == city.boundary
     assert feature["properties"] == {"name": "City of Port Calder", "level": "Municipal"}
 
 

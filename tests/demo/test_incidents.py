@@ -9,7 +9,6 @@ from shapely.geometry import Point
 
 from agencies.geo import parse_boundary
 from agencies.models import Jurisdiction
-from incidents.demo import FERRY_PILOT, WATER_SECURITY
 from incidents.models import (
     Incident,
     IncidentGroupGrant,
@@ -25,6 +24,8 @@ from sharing.models import AgreementParty, AuditAction, AuditRecord, ShareKind, 
 
 User = get_user_model()
 
+WATER_SECURITY = "Vell River Water Security Information Exchange"
+FERRY_PILOT = "Gull Island Ferry Security Pilot"
 BOMB_THREAT = "Ferry terminal bomb threat"
 SCADA = "SCADA intrusion alerts at the Vell River treatment plant"
 DRONES = "Suspicious drone flights over the container terminal"
@@ -79,7 +80,7 @@ def test_the_demo_has_incidents_of_every_kind_under_its_agreements(seeded):
     assert IncidentShare.objects.filter(kind=ShareKind.LEAD).count() == 30
     assert IncidentShare.objects.exclude(kind=ShareKind.LEAD).count() == 52
     named = IncidentUserGrant.objects.values("user", "content_object").distinct()
-    # 10 for RED incidents, 3 for the authors of RED timeline lines (incidents/demo_command.py)
+    # 10 for RED incidents, 3 for the authors of RED timeline lines (demo/data/command.json)
     assert named.count() == 13
     assert "agreements:      6 created, 0 already present" in seeded
     assert "incidents:      30 created, 0 already present" in seeded
@@ -134,6 +135,7 @@ def test_each_demo_person_sees_their_own_board(seeded):
     sizes = {
         username: len(board(username))
         for username in (
+            "coastal-ems.analyst",
             "harbor-police.duty_officer",
             "harbor-police.viewer",
             "esterly-fire.analyst",
@@ -144,6 +146,7 @@ def test_each_demo_person_sees_their_own_board(seeded):
         )
     }
     assert sizes == {
+        "coastal-ems.analyst": 17,
         "harbor-police.duty_officer": 14,
         "harbor-police.viewer": 12,
         "esterly-fire.analyst": 10,

@@ -1,17 +1,14 @@
-"""`manage.py seed_demo`: the Marrow County demo region and its incidents, for `make run`.
-
-It lives in `incidents` because it seeds all three domain apps, and imports run only
-incidents -> sharing -> agencies.
-"""
+"""`manage.py seed_demo`: the Marrow County demo region and its incidents, for `make run`."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.urls import reverse
 
-from agencies.demo import DEMO_PASSWORD, OPERATOR_USERNAME, seed_demo_region
 from coordination.errors import ServiceError
-from incidents.demo import seed_demo_incidents
+from demo.people import DEMO_PASSWORD, OPERATOR_USERNAME
+from demo.seed import quiet, seed_demo
+
+COUNTED = ("agencies", "jurisdictions", "users", "agreements", "incidents", "command_structures")
 
 
 class Command(BaseCommand):
@@ -38,22 +35,13 @@ class Command(BaseCommand):
                 f"account's password is the published {DEMO_PASSWORD!r}. "
                 "Pass --allow-production if you really mean it."
             )
-        stdout = self.stdout if verbosity > 1 else None
         try:
-            with transaction.atomic():
-                counts = seed_demo_region(stdout=stdout) | seed_demo_incidents(stdout=stdout)
+            counts = seed_demo(say=self.stdout.write if verbosity > 1 else quiet)
         except ServiceError as exc:
             raise CommandError(f"Could not seed the demo region: {exc.message}") from exc
 
         self.stdout.write("Demo region: Marrow County, State of Westmarch")
-        for kind in (
-            "agencies",
-            "jurisdictions",
-            "users",
-            "agreements",
-            "incidents",
-            "command_structures",
-        ):
+        for kind in COUNTED:
             self.stdout.write(
                 f"  {kind + ':':<15}{counts[f'{kind}_created']:>3} created, "
                 f"{counts[f'{kind}_present']} already present"
