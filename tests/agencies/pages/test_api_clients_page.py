@@ -38,15 +38,6 @@ def shown_token(page: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
 # Issuing, once
 
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,13 +29,6 @@ STALE = "Someone else changed this since you opened it; here is the current vers
 
 def local(moment):
     return moment.strftime("%Y-%m-%dT%H:%M")
-
-
-def browser(user=None, **kwargs):
-    client = Client(**kwargs)
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def tab(incident, query=""):
@@ -142,8 +134,8 @@ def chart_of(page: str):
 # Reading the tab
 
 
-def test_the_duty_officer_sees_who_takes_part_and_the_period(joint_incident, duty, day):
-    response = browser(duty).get(tab(joint_incident))
+def test_the_duty_officer_sees_who_takes_part_and_the_period(signed_in, joint_incident, duty, day):
+    response = signed_in(duty).get(tab(joint_incident))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -163,8 +155,10 @@ def test_the_duty_officer_sees_who_takes_part_and_the_period(joint_incident, dut
         assert act(name, joint_incident, 1) in page
 
 
-def test_an_analyst_reads_the_tab_without_any_command_form(joint_incident, analyst, staffed):
-    response = browser(analyst).get(tab(joint_incident))
+def test_an_analyst_reads_the_tab_without_any_command_form(
+    signed_in, joint_incident, analyst, staffed
+):
+    response = signed_in(analyst).get(tab(joint_incident))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -179,12 +173,12 @@ def test_an_analyst_reads_the_tab_without_any_command_form(joint_incident, analy
 
 
 def test_the_duty_officer_brings_northgate_in_and_changes_its_part(
-    joint_incident, duty, admin, northgate, northgate_admin, northgate_duty
+    signed_in, joint_incident, duty, admin, northgate, northgate_admin, northgate_duty
 ):
     agreement_between(
         joint_incident.lead_agency, northgate, actor_first=admin, actor_second=northgate_admin
     )
-    client = browser(duty)
+    client = signed_in(duty)
     assert (
         'value="northgate-ems">Northgate EMS</option>'
         in client.get(tab(joint_incident)).content.decode()
@@ -204,7 +198,7 @@ def test_the_duty_officer_brings_northgate_in_and_changes_its_part(
     row = page.split('id="participant-northgate-ems"')[1].split("</tr>")[0]
     assert "Assisting agency" in row
     assert "contribute" in row
-    assert browser(northgate_duty).get(tab(joint_incident)).status_code == 200
+    assert signed_in(northgate_duty).get(tab(joint_incident)).status_code == 200
 
     changed = client.post(
         act("command-participant-part", joint_incident, "northgate-ems"),
@@ -218,9 +212,9 @@ def test_the_duty_officer_brings_northgate_in_and_changes_its_part(
 
 
 def test_breaking_glass_without_a_justification_is_refused_beside_the_field(
-    joint_incident, duty, northgate
+    signed_in, joint_incident, duty, northgate
 ):
-    response = browser(duty).post(
+    response = signed_in(duty).post(
         act("command-participant-add", joint_incident),
         {"agency": "northgate-ems", "part": "assisting", "break_glass": "on", "justification": "x"},
     )
@@ -232,8 +226,10 @@ def test_breaking_glass_without_a_justification_is_refused_beside_the_field(
     assert not Participant.objects.filter(incident=joint_incident, agency=northgate).exists()
 
 
-def test_without_an_agreement_the_refusal_says_what_to_do(joint_incident, duty, northgate):
-    response = browser(duty).post(
+def test_without_an_agreement_the_refusal_says_what_to_do(
+    signed_in, joint_incident, duty, northgate
+):
+    response = signed_in(duty).post(
         act("command-participant-add", joint_incident),
         {"agency": "northgate-ems", "part": "assisting"},
     )
@@ -245,7 +241,7 @@ def test_without_an_agreement_the_refusal_says_what_to_do(joint_incident, duty, 
 
 
 def test_removing_esterly_fire_revokes_access_vacates_posts_and_hands_back_tasks(
-    joint_incident, duty, fire_duty, staffed, other_agency
+    signed_in, joint_incident, duty, fire_duty, staffed, other_agency
 ):
     task = Task.objects.create(
         incident=joint_incident,
@@ -253,7 +249,7 @@ def test_removing_esterly_fire_revokes_access_vacates_posts_and_hands_back_tasks
         title="Cool the tanks",
         assigned_agency=other_agency,
     )
-    client = browser(duty)
+    client = signed_in(duty)
     page = client.get(tab(joint_incident)).content.decode()
     assert (
         'data-confirm="Remove Esterly Fire from this incident? Their access to this incident is '
@@ -276,11 +272,11 @@ def test_removing_esterly_fire_revokes_access_vacates_posts_and_hands_back_tasks
     assert not Position.objects.filter(period=staffed, agency=other_agency).exists()
     task.refresh_from_db()
     assert task.assigned_agency is None
-    assert browser(fire_duty).get(tab(joint_incident)).status_code == 404
+    assert signed_in(fire_duty).get(tab(joint_incident)).status_code == 404
 
 
 def test_a_routed_proposal_is_accepted_from_the_page(
-    joint_incident, duty, admin, northgate, northgate_admin
+    signed_in, joint_incident, duty, admin, northgate, northgate_admin
 ):
     agreement_between(
         joint_incident.lead_agency, northgate, actor_first=admin, actor_second=northgate_admin
@@ -288,7 +284,7 @@ def test_a_routed_proposal_is_accepted_from_the_page(
     Participant.objects.create(
         incident=joint_incident, agency=northgate, part="assisting", status="proposed"
     )
-    client = browser(duty)
+    client = signed_in(duty)
     page = client.get(tab(joint_incident)).content.decode()
     row = page.split('id="participant-northgate-ems"')[1].split("</tr>")[0]
     assert "Proposed (by jurisdiction routing)" in row
@@ -308,9 +304,9 @@ def test_a_routed_proposal_is_accepted_from_the_page(
 
 
 def test_the_duty_officer_plans_the_night_shift_carrying_the_day_over(
-    joint_incident, duty, staffed
+    signed_in, joint_incident, duty, staffed
 ):
-    client = browser(duty)
+    client = signed_in(duty)
     response = client.post(
         act("command-period-open", joint_incident),
         {
@@ -339,8 +335,10 @@ def test_the_duty_officer_plans_the_night_shift_carrying_the_day_over(
     assert night.is_current
 
 
-def test_a_period_overlapping_another_is_refused_beside_its_start(joint_incident, duty, day):
-    response = browser(duty).post(
+def test_a_period_overlapping_another_is_refused_beside_its_start(
+    signed_in, joint_incident, duty, day
+):
+    response = signed_in(duty).post(
         act("command-period-open", joint_incident),
         {
             "starts_at": local(NOW + timedelta(hours=10)),
@@ -356,8 +354,8 @@ def test_a_period_overlapping_another_is_refused_beside_its_start(joint_incident
     assert joint_incident.periods.count() == 1
 
 
-def test_an_end_before_the_start_is_refused_beside_the_end(joint_incident, duty, day):
-    response = browser(duty).post(
+def test_an_end_before_the_start_is_refused_beside_the_end(signed_in, joint_incident, duty, day):
+    response = signed_in(duty).post(
         act("command-period-open", joint_incident),
         {
             "starts_at": local(NOW + timedelta(hours=30)),
@@ -372,8 +370,8 @@ def test_an_end_before_the_start_is_refused_beside_the_end(joint_incident, duty,
     )
 
 
-def test_a_double_submitted_period_is_planned_once(joint_incident, duty, day):
-    client = browser(duty)
+def test_a_double_submitted_period_is_planned_once(signed_in, joint_incident, duty, day):
+    client = signed_in(duty)
     form = {
         "starts_at": local(NOW + timedelta(hours=11)),
         "ends_at": local(NOW + timedelta(hours=23)),
@@ -388,11 +386,13 @@ def test_a_double_submitted_period_is_planned_once(joint_incident, duty, day):
     assert joint_incident.periods.count() == 2
 
 
-def test_a_stale_period_edit_comes_back_with_the_current_version(joint_incident, duty, day):
+def test_a_stale_period_edit_comes_back_with_the_current_version(
+    signed_in, joint_incident, duty, day
+):
     command.update_period(day, actor=duty, weather="Wind NW 20 kt.")
     current = OperationalPeriod.objects.get(pk=day.pk)
 
-    response = browser(duty).post(
+    response = signed_in(duty).post(
         act("command-period-edit", joint_incident, 1),
         {
             "starts_at": local(day.starts_at),
@@ -411,11 +411,13 @@ def test_a_stale_period_edit_comes_back_with_the_current_version(joint_incident,
     assert OperationalPeriod.objects.get(pk=day.pk).weather == "Wind NW 20 kt."
 
 
-def test_a_stale_part_change_comes_back_with_the_current_part(joint_incident, duty, fire_duty):
+def test_a_stale_part_change_comes_back_with_the_current_part(
+    signed_in, joint_incident, duty, fire_duty
+):
     esterly = Participant.objects.get(incident=joint_incident, agency__slug="esterly-fire")
     change_part(esterly, actor=duty, part="assisting")
 
-    response = browser(duty).post(
+    response = signed_in(duty).post(
         act("command-participant-part", joint_incident, "esterly-fire"),
         {"part": "cooperating", "version": esterly.version},
     )
@@ -427,8 +429,8 @@ def test_a_stale_part_change_comes_back_with_the_current_part(joint_incident, du
     assert '<option value="assisting" selected>' in row
 
 
-def test_objectives_are_added_and_their_status_recorded(joint_incident, duty, day):
-    client = browser(duty)
+def test_objectives_are_added_and_their_status_recorded(signed_in, joint_incident, duty, day):
+    client = signed_in(duty)
 
     added = client.post(
         act("command-objective-add", joint_incident, 1),
@@ -453,12 +455,14 @@ def test_objectives_are_added_and_their_status_recorded(joint_incident, duty, da
     assert "Status: Met" in objective
 
 
-def test_a_stale_objective_status_is_refused_with_the_current_status(joint_incident, duty, day):
+def test_a_stale_objective_status_is_refused_with_the_current_status(
+    signed_in, joint_incident, duty, day
+):
     command.update_period(
         day, actor=duty, objectives=[command.ObjectiveInput("Contain the fire", "in_progress")]
     )
 
-    response = browser(duty).post(
+    response = signed_in(duty).post(
         act("command-objective-status", joint_incident, 1, 1),
         {"status": "met", "version": day.version},
     )
@@ -472,8 +476,8 @@ def test_a_stale_objective_status_is_refused_with_the_current_status(joint_incid
 # Positions and the organization chart
 
 
-def test_the_chart_draws_the_tree_with_vacant_posts(joint_incident, duty, staffed):
-    page = browser(duty).get(tab(joint_incident)).content.decode()
+def test_the_chart_draws_the_tree_with_vacant_posts(signed_in, joint_incident, duty, staffed):
+    page = signed_in(duty).get(tab(joint_incident)).content.decode()
     holders = {
         p.person.username: name_of(p.person) for p in Position.objects.filter(period=staffed)
     }
@@ -540,8 +544,10 @@ def test_the_chart_draws_the_tree_with_vacant_posts(joint_incident, duty, staffe
     ) in page
 
 
-def test_an_unstaffed_period_shows_every_standing_post_vacant(joint_incident, analyst, day):
-    page = browser(analyst).get(tab(joint_incident)).content.decode()
+def test_an_unstaffed_period_shows_every_standing_post_vacant(
+    signed_in, joint_incident, analyst, day
+):
+    page = signed_in(analyst).get(tab(joint_incident)).content.decode()
 
     tree = chart_of(page)
     assert tree[0][0] == "Incident Command | Incident Commander | Vacant"
@@ -556,9 +562,9 @@ def test_an_unstaffed_period_shows_every_standing_post_vacant(joint_incident, an
 
 
 def test_the_duty_officer_fills_reassigns_and_vacates_a_post(
-    joint_incident, duty, fire_duty, fire_responder, staffed
+    signed_in, joint_incident, duty, fire_duty, fire_responder, staffed
 ):
-    client = browser(duty)
+    client = signed_in(duty)
     page = client.get(tab(joint_incident)).content.decode()
     fill_form = page.split('id="position-fill"')[1].split("</form>")[0]
     holder = re.search(
@@ -612,8 +618,8 @@ def test_the_duty_officer_fills_reassigns_and_vacates_a_post(
     assert ("Safety Officer | Vacant", []) in chart_of(vacated.content.decode())[0][1][0][1]
 
 
-def test_with_htmx_the_sections_come_back_in_place(joint_incident, duty, day):
-    response = browser(duty).post(
+def test_with_htmx_the_sections_come_back_in_place(signed_in, joint_incident, duty, day):
+    response = signed_in(duty).post(
         act("command-objective-add", joint_incident, 1),
         {"text": "Keep Dock Street closed", "version": day.version},
         HTTP_HX_REQUEST="true",
@@ -659,9 +665,9 @@ def action_posts(incident, position):
     ]
 
 
-def test_an_analyst_may_not_command_anything(joint_incident, analyst, staffed):
+def test_an_analyst_may_not_command_anything(signed_in, joint_incident, analyst, staffed):
     position = Position.objects.filter(period=staffed).first()
-    client = browser(analyst)
+    client = signed_in(analyst)
     before = (
         Participant.objects.count(),
         Position.objects.count(),
@@ -681,9 +687,11 @@ def test_an_analyst_may_not_command_anything(joint_incident, analyst, staffed):
     assert after == before
 
 
-def test_another_agency_finds_nothing_at_any_address(joint_incident, northgate_duty, staffed):
+def test_another_agency_finds_nothing_at_any_address(
+    signed_in, joint_incident, northgate_duty, staffed
+):
     position = Position.objects.filter(period=staffed).first()
-    client = browser(northgate_duty)
+    client = signed_in(northgate_duty)
     pages = [
         tab(joint_incident),
         tab(joint_incident, "?period=1"),
@@ -700,9 +708,8 @@ def test_another_agency_finds_nothing_at_any_address(joint_incident, northgate_d
     assert Participant.objects.filter(incident=joint_incident).count() == 2
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(joint_incident, staffed):
+def test_anonymous_visitors_are_sent_to_sign_in(client, joint_incident, staffed):
     position = Position.objects.filter(period=staffed).first()
-    client = browser()
 
     response = client.get(tab(joint_incident))
     assert response.status_code == 302
@@ -713,8 +720,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(joint_incident, staffed):
         assert response["Location"].startswith("/login/?next=")
 
 
-def test_a_post_without_the_csrf_token_is_refused(joint_incident, duty, day):
-    client = browser(duty, enforce_csrf_checks=True)
+def test_a_post_without_the_csrf_token_is_refused(signed_in, joint_incident, duty, day):
+    client = signed_in(duty, enforce_csrf_checks=True)
 
     response = client.post(
         act("command-period-open", joint_incident),
@@ -732,9 +739,9 @@ def test_a_post_without_the_csrf_token_is_refused(joint_incident, duty, day):
 
 
 def test_the_tab_costs_the_same_few_queries_for_a_small_or_large_organization(
-    joint_incident, duty, day, django_assert_max_num_queries, agency, other_agency
+    signed_in, joint_incident, duty, day, django_assert_max_num_queries, agency, other_agency
 ):
-    client = browser(duty)
+    client = signed_in(duty)
     with django_assert_max_num_queries(20):
         assert client.get(tab(joint_incident)).status_code == 200
 
@@ -748,8 +755,10 @@ def test_the_tab_costs_the_same_few_queries_for_a_small_or_large_organization(
     assert page.count('data-kind="division_supervisor"') == 10
 
 
-def test_the_duty_officer_writes_the_weather_without_moving_the_period(joint_incident, duty, day):
-    response = browser(duty).post(
+def test_the_duty_officer_writes_the_weather_without_moving_the_period(
+    signed_in, joint_incident, duty, day
+):
+    response = signed_in(duty).post(
         act("command-period-edit", joint_incident, 1),
         {
             "starts_at": local(day.starts_at),

@@ -15,16 +15,6 @@ STALE = (
 )
 
 
-@pytest.fixture
-def page_as():
-    def sign_in(user):
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
 def edit_of(incident) -> str:
     return f"/incidents/{incident.public_id}/edit/"
 
@@ -49,8 +39,8 @@ def details(incident, **changes) -> dict:
     return {**form, **changes}
 
 
-def test_the_edit_form_opens_with_the_incident_as_it_is(page_as, incident, duty):
-    response = page_as(duty).get(edit_of(incident))
+def test_the_edit_form_opens_with_the_incident_as_it_is(signed_in, incident, duty):
+    response = signed_in(duty).get(edit_of(incident))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -60,8 +50,8 @@ def test_the_edit_form_opens_with_the_incident_as_it_is(page_as, incident, duty)
     assert "data-confirm=" in page
 
 
-def test_the_duty_officer_renames_and_raises_the_severity(page_as, incident, duty):
-    response = page_as(duty).post(
+def test_the_duty_officer_renames_and_raises_the_severity(signed_in, incident, duty):
+    response = signed_in(duty).post(
         edit_of(incident),
         details(incident, title="Warehouse fire, Dock Street (2 alarms)", severity="4"),
     )
@@ -76,20 +66,20 @@ def test_the_duty_officer_renames_and_raises_the_severity(page_as, incident, dut
     assert incident.updated_by == duty
 
 
-def test_moving_the_location_sends_a_geojson_point(page_as, incident, duty):
-    page_as(duty).post(edit_of(incident), details(incident, latitude="46.1", longitude="-123.8"))
+def test_moving_the_location_sends_a_geojson_point(signed_in, incident, duty):
+    signed_in(duty).post(edit_of(incident), details(incident, latitude="46.1", longitude="-123.8"))
 
     incident.refresh_from_db()
     assert incident.location == {"type": "Point", "coordinates": [-123.8, 46.1]}
     assert (incident.latitude, incident.longitude) == (46.1, -123.8)
 
 
-def test_a_stale_edit_shows_the_current_version_to_re_apply_the_change(page_as, incident, duty):
+def test_a_stale_edit_shows_the_current_version_to_re_apply_the_change(signed_in, incident, duty):
     opened = details(incident, severity="5")
     update_incident(incident, actor=duty, title="Dock Street fire")
     incident.refresh_from_db()
 
-    response = page_as(duty).post(edit_of(incident), opened)
+    response = signed_in(duty).post(edit_of(incident), opened)
 
     assert response.status_code == 409
     page = response.content.decode()
@@ -100,8 +90,8 @@ def test_a_stale_edit_shows_the_current_version_to_re_apply_the_change(page_as, 
     assert (incident.title, incident.severity) == ("Dock Street fire", 3)
 
 
-def test_a_blank_title_is_refused_beside_the_field(page_as, incident, duty):
-    response = page_as(duty).post(edit_of(incident), details(incident, title=""))
+def test_a_blank_title_is_refused_beside_the_field(signed_in, incident, duty):
+    response = signed_in(duty).post(edit_of(incident), details(incident, title=""))
 
     assert response.status_code == 422
     page = response.content.decode()
@@ -111,8 +101,8 @@ def test_a_blank_title_is_refused_beside_the_field(page_as, incident, duty):
     assert incident.title == "Warehouse fire on Dock Street"
 
 
-def test_a_latitude_off_the_globe_is_refused_beside_the_field(page_as, incident, duty):
-    response = page_as(duty).post(edit_of(incident), details(incident, latitude="123"))
+def test_a_latitude_off_the_globe_is_refused_beside_the_field(signed_in, incident, duty):
+    response = signed_in(duty).post(edit_of(incident), details(incident, latitude="123"))
 
     assert response.status_code == 422
     assert (
@@ -121,8 +111,8 @@ def test_a_latitude_off_the_globe_is_refused_beside_the_field(page_as, incident,
     )
 
 
-def test_a_double_submitted_edit_acts_once(page_as, incident, duty):
-    client = page_as(duty)
+def test_a_double_submitted_edit_acts_once(signed_in, incident, duty):
+    client = signed_in(duty)
     form = details(incident, severity="4", form_key="edit-once")
 
     first = client.post(edit_of(incident), form)
@@ -135,8 +125,8 @@ def test_a_double_submitted_edit_acts_once(page_as, incident, duty):
     assert incident.version == before + 1
 
 
-def test_an_analyst_may_read_but_not_edit(page_as, incident, analyst):
-    client = page_as(analyst)
+def test_an_analyst_may_read_but_not_edit(signed_in, incident, analyst):
+    client = signed_in(analyst)
 
     assert client.get(edit_of(incident)).status_code == 403
     assert client.post(edit_of(incident), details(incident, title="Mine")).status_code == 403
@@ -145,15 +135,15 @@ def test_an_analyst_may_read_but_not_edit(page_as, incident, analyst):
     assert (incident.title, incident.tlp) == ("Warehouse fire on Dock Street", "AMBER")
 
 
-def test_the_edit_link_is_offered_only_to_command(page_as, incident, duty, analyst):
+def test_the_edit_link_is_offered_only_to_command(signed_in, incident, duty, analyst):
     link = f'href="/incidents/{incident.public_id}/edit/"'
-    assert link in page_as(duty).get(f"/incidents/{incident.public_id}/").content.decode()
-    assert link not in page_as(analyst).get(f"/incidents/{incident.public_id}/").content.decode()
+    assert link in signed_in(duty).get(f"/incidents/{incident.public_id}/").content.decode()
+    assert link not in signed_in(analyst).get(f"/incidents/{incident.public_id}/").content.decode()
 
 
-def test_another_agency_finds_nothing_to_edit(page_as, incident, other_agency):
+def test_another_agency_finds_nothing_to_edit(signed_in, incident, other_agency):
     stranger = member_of(other_agency, "duty_officer", username="esterly-fire.duty_officer")
-    client = page_as(stranger)
+    client = signed_in(stranger)
 
     assert client.get(edit_of(incident)).status_code == 404
     assert client.post(edit_of(incident), details(incident, title="Ours")).status_code == 404
@@ -163,8 +153,8 @@ def test_another_agency_finds_nothing_to_edit(page_as, incident, other_agency):
 # Marking
 
 
-def test_raising_the_marking_says_what_it_withdrew(page_as, incident, duty):
-    client = page_as(duty)
+def test_raising_the_marking_says_what_it_withdrew(signed_in, incident, duty):
+    client = signed_in(duty)
 
     response = client.post(
         marking_of(incident), {"tlp": "AMBER+STRICT", "version": incident.version}
@@ -180,12 +170,12 @@ def test_raising_the_marking_says_what_it_withdrew(page_as, incident, duty):
     )
 
 
-def test_a_stale_marking_change_shows_the_current_version(page_as, incident, duty):
+def test_a_stale_marking_change_shows_the_current_version(signed_in, incident, duty):
     opened_at = incident.version
     update_incident(incident, actor=duty, severity=5)
     incident.refresh_from_db()
 
-    response = page_as(duty).post(marking_of(incident), {"tlp": "RED", "version": opened_at})
+    response = signed_in(duty).post(marking_of(incident), {"tlp": "RED", "version": opened_at})
 
     assert response.status_code == 409
     page = response.content.decode()
@@ -195,8 +185,8 @@ def test_a_stale_marking_change_shows_the_current_version(page_as, incident, dut
     assert incident.tlp == "AMBER"
 
 
-def test_an_unknown_marking_is_refused_beside_the_field(page_as, incident, duty):
-    response = page_as(duty).post(marking_of(incident), {"tlp": "PURPLE", "version": "1"})
+def test_an_unknown_marking_is_refused_beside_the_field(signed_in, incident, duty):
+    response = signed_in(duty).post(marking_of(incident), {"tlp": "PURPLE", "version": "1"})
 
     assert response.status_code == 422
     assert 'id="marking-tlp_errors" role="alert">' in response.content.decode()

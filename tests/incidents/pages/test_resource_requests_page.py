@@ -21,12 +21,6 @@ STALE = (
 )
 
 
-def signed_in(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
-
-
 def list_url(incident) -> str:
     return reverse("incident-resource-requests", args=[incident.public_id])
 
@@ -104,7 +98,7 @@ def northgate_duty(northgate):
 # Asking
 
 
-def test_harbor_police_asks_esterly_fire_for_engines_on_the_page(duty, joint_incident):
+def test_harbor_police_asks_esterly_fire_for_engines_on_the_page(signed_in, duty, joint_incident):
     client = signed_in(duty)
     form = client.get(create_url(joint_incident)).content.decode()
     assert '<option value="Engine (fire)"></option>' in form
@@ -150,7 +144,7 @@ def test_harbor_police_asks_esterly_fire_for_engines_on_the_page(duty, joint_inc
     assert offered(page) == ["cancelled"]
 
 
-def test_a_kind_not_on_the_list_is_taken_as_typed(duty, joint_incident):
+def test_a_kind_not_on_the_list_is_taken_as_typed(signed_in, duty, joint_incident):
     response = signed_in(duty).post(
         create_url(joint_incident),
         {
@@ -165,7 +159,9 @@ def test_a_kind_not_on_the_list_is_taken_as_typed(duty, joint_incident):
     assert joint_incident.resource_requests.get().resource_kind == "Thermal imaging drone"
 
 
-def test_a_request_for_nothing_is_sent_back_with_errors_beside_the_fields(duty, joint_incident):
+def test_a_request_for_nothing_is_sent_back_with_errors_beside_the_fields(
+    signed_in, duty, joint_incident
+):
     response = signed_in(duty).post(
         create_url(joint_incident),
         {"supplying_agency": "northgate-ems", "resource_kind": "", "quantity": "0"},
@@ -181,7 +177,7 @@ def test_a_request_for_nothing_is_sent_back_with_errors_beside_the_fields(duty, 
     assert not joint_incident.resource_requests.exists()
 
 
-def test_a_viewer_may_not_ask(agency, joint_incident):
+def test_a_viewer_may_not_ask(signed_in, agency, joint_incident):
     viewer = member_of(agency, "viewer", username="harbor-police.viewer")
     client = signed_in(viewer)
 
@@ -195,7 +191,7 @@ def test_a_viewer_may_not_ask(agency, joint_incident):
     assert not joint_incident.resource_requests.exists()
 
 
-def test_a_double_submitted_request_is_sent_once(duty, joint_incident):
+def test_a_double_submitted_request_is_sent_once(signed_in, duty, joint_incident):
     client = signed_in(duty)
     body = {
         "supplying_agency": "esterly-fire",
@@ -217,7 +213,7 @@ def test_a_double_submitted_request_is_sent_once(duty, joint_incident):
 
 
 def test_each_side_is_offered_only_its_own_steps(
-    duty, fire_duty, fire_responder, responder, engines
+    signed_in, duty, fire_duty, fire_responder, responder, engines
 ):
     as_requester = signed_in(duty).get(detail_url(engines)).content.decode()
     as_supplier = signed_in(fire_duty).get(detail_url(engines)).content.decode()
@@ -234,7 +230,7 @@ def test_each_side_is_offered_only_its_own_steps(
     assert offered(as_harbor_responder) == ["cancelled"]
 
 
-def test_the_list_says_whose_move_it_is(duty, fire_duty, engines):
+def test_the_list_says_whose_move_it_is(signed_in, duty, fire_duty, engines):
     requester_row = signed_in(duty).get(list_url(engines.incident)).content.decode()
     supplier_row = signed_in(fire_duty).get(list_url(engines.incident)).content.decode()
 
@@ -244,7 +240,9 @@ def test_the_list_says_whose_move_it_is(duty, fire_duty, engines):
     assert "1 request</caption>" in supplier_row
 
 
-def test_engines_are_approved_sent_and_received_through_the_pages(duty, fire_duty, engines):
+def test_engines_are_approved_sent_and_received_through_the_pages(
+    signed_in, duty, fire_duty, engines
+):
     supplier, requester = signed_in(fire_duty), signed_in(duty)
 
     for client, to, note in (
@@ -279,7 +277,7 @@ def test_engines_are_approved_sent_and_received_through_the_pages(duty, fire_dut
     assert "the request is delivered, which is final" in page
 
 
-def test_a_step_of_the_other_side_is_refused(duty, fire_duty, engines):
+def test_a_step_of_the_other_side_is_refused(signed_in, duty, fire_duty, engines):
     approve = signed_in(duty).post(step_url(engines), {"to": "approved", "version": 1})
     cancel = signed_in(fire_duty).post(
         step_url(engines), {"to": "cancelled", "note": "No", "version": 1}
@@ -291,7 +289,7 @@ def test_a_step_of_the_other_side_is_refused(duty, fire_duty, engines):
     assert (engines.status, engines.steps.count()) == ("requested", 1)
 
 
-def test_denying_says_why_beside_the_note_and_asks_first(fire_duty, engines):
+def test_denying_says_why_beside_the_note_and_asks_first(signed_in, fire_duty, engines):
     client = signed_in(fire_duty)
     page = client.get(detail_url(engines)).content.decode()
     assert 'data-confirm="Deny this request?' in page
@@ -306,7 +304,7 @@ def test_denying_says_why_beside_the_note_and_asks_first(fire_duty, engines):
     assert engines.status == "requested"
 
 
-def test_a_step_taken_on_a_stale_page_is_refused(duty, fire_duty, engines):
+def test_a_step_taken_on_a_stale_page_is_refused(signed_in, duty, fire_duty, engines):
     verbs.take_step(engines, "approved", actor=fire_duty)
 
     response = signed_in(duty).post(
@@ -321,7 +319,7 @@ def test_a_step_taken_on_a_stale_page_is_refused(duty, fire_duty, engines):
     assert engines.status == "approved"
 
 
-def test_a_double_submitted_step_is_taken_once(fire_duty, engines):
+def test_a_double_submitted_step_is_taken_once(signed_in, fire_duty, engines):
     client = signed_in(fire_duty)
     body = {"to": "approved", "note": "", "version": 1, "form_key": "step-once-1"}
 
@@ -335,7 +333,7 @@ def test_a_double_submitted_step_is_taken_once(fire_duty, engines):
 # Correcting what was asked
 
 
-def test_the_requester_corrects_the_quantity_before_anyone_acts(duty, engines):
+def test_the_requester_corrects_the_quantity_before_anyone_acts(signed_in, duty, engines):
     client = signed_in(duty)
     assert 'name="version" value="1"' in client.get(detail_url(engines)).content.decode()
 
@@ -347,7 +345,7 @@ def test_the_requester_corrects_the_quantity_before_anyone_acts(duty, engines):
     assert "RR-1 corrected." in client.get(detail_url(engines)).content.decode()
 
 
-def test_a_correction_with_no_quantity_is_sent_back(duty, engines):
+def test_a_correction_with_no_quantity_is_sent_back(signed_in, duty, engines):
     response = signed_in(duty).post(update_url(engines), edit_body(engines, quantity="0"))
 
     assert response.status_code == 422
@@ -356,7 +354,7 @@ def test_a_correction_with_no_quantity_is_sent_back(duty, engines):
     ]
 
 
-def test_a_correction_made_against_an_old_version_shows_the_current_one(duty, engines):
+def test_a_correction_made_against_an_old_version_shows_the_current_one(signed_in, duty, engines):
     verbs.update_request(engines, actor=duty, quantity=4, expected_version=1)
 
     response = signed_in(duty).post(update_url(engines), edit_body(engines, quantity="3"))
@@ -370,7 +368,9 @@ def test_a_correction_made_against_an_old_version_shows_the_current_one(duty, en
     assert engines.quantity == 4
 
 
-def test_only_the_requester_corrects_and_only_before_anyone_acts(duty, fire_duty, engines):
+def test_only_the_requester_corrects_and_only_before_anyone_acts(
+    signed_in, duty, fire_duty, engines
+):
     supplier = signed_in(fire_duty)
     assert update_url(engines) not in supplier.get(detail_url(engines)).content.decode()
     assert supplier.post(update_url(engines), edit_body(engines, quantity="9")).status_code == 403
@@ -392,7 +392,7 @@ def test_only_the_requester_corrects_and_only_before_anyone_acts(duty, fire_duty
 
 
 def test_another_agencys_duty_officer_finds_nothing_at_any_address(
-    northgate_duty, joint_incident, engines
+    signed_in, northgate_duty, joint_incident, engines
 ):
     client = signed_in(northgate_duty)
 
@@ -433,7 +433,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(engines):
         assert response["Location"] == f"/login/?next={url}"
 
 
-def test_a_step_posted_without_its_csrf_token_is_refused(fire_duty, engines):
+def test_a_step_posted_without_its_csrf_token_is_refused(signed_in, fire_duty, engines):
     client = signed_in(fire_duty, enforce_csrf_checks=True)
 
     response = client.post(step_url(engines), {"to": "approved", "version": 1})
@@ -444,7 +444,7 @@ def test_a_step_posted_without_its_csrf_token_is_refused(fire_duty, engines):
 
 
 def test_the_list_and_a_request_cost_the_same_for_few_or_many(
-    duty, fire_duty, fire, joint_incident, engines, django_assert_max_num_queries
+    signed_in, duty, fire_duty, fire, joint_incident, engines, django_assert_max_num_queries
 ):
     client = signed_in(fire_duty)
     with django_assert_max_num_queries(14):

@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 JUSTIFICATION = "Chlorine leak next door; Northgate EMS must triage now."
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def url(name, incident, *args) -> str:
     return reverse(name, args=[incident.public_id, *args])
 
@@ -36,12 +30,18 @@ def field_errors(page: str, name: str) -> list[str]:
     return re.findall(r"<li>(.*?)</li>", match.group(1)) if match else []
 
 
-def opens_incident(user, incident) -> int:
-    return signed_in(user).get(url("incident-detail", incident)).status_code
+@pytest.fixture
+def opens_incident(signed_in):
+    """The status someone's browser gets opening the incident's summary."""
+
+    def status(user, incident) -> int:
+        return signed_in(user).get(url("incident-detail", incident)).status_code
+
+    return status
 
 
 def test_the_duty_officer_shares_with_esterly_fire_and_takes_it_back(
-    duty, fire_analyst, incident, mutual_aid
+    opens_incident, signed_in, duty, fire_analyst, incident, mutual_aid
 ):
     assert opens_incident(fire_analyst, incident) == 404
     client = signed_in(duty)
@@ -72,7 +72,7 @@ def test_the_duty_officer_shares_with_esterly_fire_and_takes_it_back(
     assert not IncidentShare.objects.filter(agency__slug="esterly-fire").exists()
 
 
-def test_with_htmx_the_panel_comes_back_updated_in_place(duty, incident, mutual_aid):
+def test_with_htmx_the_panel_comes_back_updated_in_place(signed_in, duty, incident, mutual_aid):
     response = signed_in(duty).post(
         url("incident-share-agency", incident),
         {"share-agency": "esterly-fire", "share-level": "contribute"},
@@ -87,7 +87,9 @@ def test_with_htmx_the_panel_comes_back_updated_in_place(duty, incident, mutual_
     assert '<th scope="row">Esterly Fire</th>' in page
 
 
-def test_a_share_no_agreement_covers_is_refused_beside_the_agency(duty, incident, northgate):
+def test_a_share_no_agreement_covers_is_refused_beside_the_agency(
+    signed_in, duty, incident, northgate
+):
     response = signed_in(duty).post(
         url("incident-share-agency", incident),
         {"share-agency": "northgate-ems", "share-level": "view"},
@@ -101,7 +103,7 @@ def test_a_share_no_agreement_covers_is_refused_beside_the_agency(duty, incident
     assert not IncidentShare.objects.filter(agency=northgate).exists()
 
 
-def test_a_double_submitted_share_shares_once(duty, incident, mutual_aid):
+def test_a_double_submitted_share_shares_once(signed_in, duty, incident, mutual_aid):
     client = signed_in(duty)
     data = {"share-agency": "esterly-fire", "share-level": "view", "form_key": "twice"}
 
@@ -114,7 +116,7 @@ def test_a_double_submitted_share_shares_once(duty, incident, mutual_aid):
 
 
 def test_the_duty_officer_raises_a_share_to_contribute(
-    duty, fire_analyst, incident, other_agency, mutual_aid
+    signed_in, duty, fire_analyst, incident, other_agency, mutual_aid
 ):
     share = sharing_verbs.share_incident(incident, actor=duty, agency=other_agency)
     assert not policy.can(fire_analyst, "contribute", incident)
@@ -133,7 +135,7 @@ def test_the_duty_officer_raises_a_share_to_contribute(
 
 
 def test_a_participant_share_is_not_revoked_here_and_the_page_says_where(
-    duty, fire_analyst, joint_incident, other_agency
+    opens_incident, signed_in, duty, fire_analyst, joint_incident, other_agency
 ):
     share = joint_incident.shares.get(agency=other_agency)
     client = signed_in(duty)
@@ -163,7 +165,7 @@ def test_a_participant_share_is_not_revoked_here_and_the_page_says_where(
 
 
 def test_the_duty_officer_names_a_person_and_withdraws_the_grant(
-    duty, fire_analyst, incident, mutual_aid
+    opens_incident, signed_in, duty, fire_analyst, incident, mutual_aid
 ):
     client = signed_in(duty)
     named = client.post(
@@ -183,7 +185,9 @@ def test_the_duty_officer_names_a_person_and_withdraws_the_grant(
     assert opens_incident(fire_analyst, incident) == 404
 
 
-def test_naming_someone_who_does_not_exist_is_refused_beside_the_username(duty, incident):
+def test_naming_someone_who_does_not_exist_is_refused_beside_the_username(
+    signed_in, duty, incident
+):
     response = signed_in(duty).post(
         url("incident-share-person", incident), {"person-person": "nobody", "person-level": "view"}
     )
@@ -194,7 +198,7 @@ def test_naming_someone_who_does_not_exist_is_refused_beside_the_username(duty, 
 
 
 def test_breaking_glass_needs_a_justification_and_is_flagged_in_the_audit_trail(
-    duty, incident, northgate, northgate_admin
+    opens_incident, signed_in, duty, incident, northgate, northgate_admin
 ):
     client = signed_in(duty)
     page = client.get(url("incident-sharing", incident)).content.decode()
@@ -239,7 +243,7 @@ def test_breaking_glass_needs_a_justification_and_is_flagged_in_the_audit_trail(
 
 
 def test_an_analyst_sees_who_has_it_but_may_change_nothing(
-    analyst, duty, incident, other_agency, mutual_aid
+    signed_in, analyst, duty, incident, other_agency, mutual_aid
 ):
     share = sharing_verbs.share_incident(incident, actor=duty, agency=other_agency)
     client = signed_in(analyst)
@@ -264,7 +268,7 @@ def test_an_analyst_sees_who_has_it_but_may_change_nothing(
 
 
 def test_another_agency_finds_nothing_at_any_of_these_addresses(
-    duty, fire_analyst, incident, northgate
+    signed_in, duty, fire_analyst, incident, northgate
 ):
     share = sharing_verbs.share_incident(
         incident, actor=duty, agency=northgate, break_glass=True, justification=JUSTIFICATION
@@ -299,7 +303,7 @@ def test_a_change_without_the_csrf_token_is_refused(duty, incident, mutual_aid):
 
 
 def test_the_list_costs_the_same_queries_for_few_shares_or_many(
-    agency, duty, incident, django_assert_max_num_queries
+    signed_in, agency, duty, incident, django_assert_max_num_queries
 ):
     def add(count):
         for _ in range(count):

@@ -4,7 +4,6 @@ previews the next one and issues it; nobody else gets further than the API would
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from incidents.models import SituationReport
@@ -21,12 +20,6 @@ FIGURES = {
     "evacuated": "120",
     "notes": "Two firefighters treated on site.",
 }
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def tab_url(incident) -> str:
@@ -52,7 +45,7 @@ def field_errors(page: str, name: str) -> list[str]:
 
 
 def test_the_analyst_sees_each_report_she_may_with_its_marking_and_signature(
-    analyst, duty, incident
+    signed_in, analyst, duty, incident
 ):
     change_marking(incident, "RED", actor=duty)
     issue_sitrep(incident, actor=duty, summary="Named people only")
@@ -71,7 +64,7 @@ def test_the_analyst_sees_each_report_she_may_with_its_marking_and_signature(
     assert "harbor-police.duty_officer" in page
 
 
-def test_the_analyst_previews_the_report_and_nothing_is_issued(analyst, incident):
+def test_the_analyst_previews_the_report_and_nothing_is_issued(signed_in, analyst, incident):
     response = signed_in(analyst).get(
         preview_url(incident), {**FIGURES, "injured": "4"}, HTTP_HX_REQUEST="true"
     )
@@ -86,7 +79,7 @@ def test_the_analyst_previews_the_report_and_nothing_is_issued(analyst, incident
     assert not SituationReport.objects.exists()
 
 
-def test_a_preview_with_a_wrong_figure_says_what_to_fix(analyst, incident):
+def test_a_preview_with_a_wrong_figure_says_what_to_fix(signed_in, analyst, incident):
     response = signed_in(analyst).get(preview_url(incident), {"injured": "many"})
 
     assert response.status_code == 422
@@ -95,7 +88,7 @@ def test_a_preview_with_a_wrong_figure_says_what_to_fix(analyst, incident):
     )
 
 
-def test_the_analyst_issues_a_report_and_lands_back_on_the_list(analyst, incident):
+def test_the_analyst_issues_a_report_and_lands_back_on_the_list(signed_in, analyst, incident):
     client = signed_in(analyst)
     form = client.get(tab_url(incident)).content.decode()
     assert f'action="{issue_url(incident)}"' in form
@@ -121,7 +114,7 @@ def test_the_analyst_issues_a_report_and_lands_back_on_the_list(analyst, inciden
     assert print_url(incident, 1) in page
 
 
-def test_a_negative_figure_is_refused_beside_its_field(analyst, incident):
+def test_a_negative_figure_is_refused_beside_its_field(signed_in, analyst, incident):
     response = signed_in(analyst).post(issue_url(incident), {**FIGURES, "injured": "-2"})
 
     assert response.status_code == 422
@@ -132,7 +125,7 @@ def test_a_negative_figure_is_refused_beside_its_field(analyst, incident):
     assert not SituationReport.objects.exists()
 
 
-def test_a_double_submitted_form_issues_one_report(analyst, incident):
+def test_a_double_submitted_form_issues_one_report(signed_in, analyst, incident):
     client = signed_in(analyst)
     data = {**FIGURES, "form_key": "double-click"}
 
@@ -144,7 +137,7 @@ def test_a_double_submitted_form_issues_one_report(analyst, incident):
     assert SituationReport.objects.filter(incident=incident).count() == 1
 
 
-def test_a_viewer_reads_reports_but_may_not_issue_or_preview(agency, duty, incident):
+def test_a_viewer_reads_reports_but_may_not_issue_or_preview(signed_in, agency, duty, incident):
     viewer = member_of(agency, "viewer", username="harbor-police.viewer")
     issue_sitrep(incident, actor=duty)
     client = signed_in(viewer)
@@ -157,7 +150,9 @@ def test_a_viewer_reads_reports_but_may_not_issue_or_preview(agency, duty, incid
     assert SituationReport.objects.count() == 1
 
 
-def test_another_agency_finds_nothing_at_any_of_these_addresses(fire_analyst, duty, incident):
+def test_another_agency_finds_nothing_at_any_of_these_addresses(
+    signed_in, fire_analyst, duty, incident
+):
     issue_sitrep(incident, actor=duty)
     client = signed_in(fire_analyst)
 
@@ -175,7 +170,7 @@ def test_someone_signed_out_is_sent_to_sign_in(client, incident):
 
 
 def test_the_list_costs_the_same_queries_for_one_report_or_many(
-    analyst, duty, incident, django_assert_max_num_queries
+    signed_in, analyst, duty, incident, django_assert_max_num_queries
 ):
     client = signed_in(analyst)
     issue_sitrep(incident, actor=duty)

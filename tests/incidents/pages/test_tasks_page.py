@@ -23,12 +23,6 @@ STALE = (
 )
 
 
-def signed_in(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
-
-
 def list_url(incident) -> str:
     return reverse("incident-tasks", args=[incident.public_id])
 
@@ -101,7 +95,7 @@ def northgate_duty(northgate):
 
 
 def test_the_duty_officer_gives_esterly_fires_responder_a_task(
-    duty, fire_responder, joint_incident
+    signed_in, duty, fire_responder, joint_incident
 ):
     client = signed_in(duty)
     form = client.get(create_url(joint_incident)).content.decode()
@@ -141,7 +135,7 @@ def test_the_duty_officer_gives_esterly_fires_responder_a_task(
     assert ">Ventilate the roof</a>" in row_of(page, task)
 
 
-def test_the_new_task_button_is_only_for_command(duty, fire_responder, joint_incident):
+def test_the_new_task_button_is_only_for_command(signed_in, duty, fire_responder, joint_incident):
     assert (
         create_url(joint_incident) in signed_in(duty).get(list_url(joint_incident)).content.decode()
     )
@@ -149,7 +143,7 @@ def test_the_new_task_button_is_only_for_command(duty, fire_responder, joint_inc
     assert create_url(joint_incident) not in responder_page
 
 
-def test_a_responder_cannot_give_out_work(fire_responder, joint_incident):
+def test_a_responder_cannot_give_out_work(signed_in, fire_responder, joint_incident):
     client = signed_in(fire_responder)
 
     assert client.get(create_url(joint_incident)).status_code == 403
@@ -162,7 +156,7 @@ def test_a_responder_cannot_give_out_work(fire_responder, joint_incident):
 
 
 def test_a_task_without_title_or_assignee_is_sent_back_with_errors_beside_the_fields(
-    duty, joint_incident
+    signed_in, duty, joint_incident
 ):
     response = signed_in(duty).post(
         create_url(joint_incident),
@@ -179,7 +173,7 @@ def test_a_task_without_title_or_assignee_is_sent_back_with_errors_beside_the_fi
     assert not joint_incident.tasks.exists()
 
 
-def test_a_double_submitted_task_is_given_out_once(duty, joint_incident):
+def test_a_double_submitted_task_is_given_out_once(signed_in, duty, joint_incident):
     client = signed_in(duty)
     body = {
         "title": "Hold the hydrant",
@@ -201,7 +195,7 @@ def test_a_double_submitted_task_is_given_out_once(duty, joint_incident):
 
 
 def test_each_reader_sees_their_own_work_marked_and_only_the_moves_they_may_make(
-    duty, fire_responder, joint_incident, fire
+    signed_in, duty, fire_responder, joint_incident, fire
 ):
     hers = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
     fires = give(joint_incident, duty, "Ventilate the roof", assigned_agency=fire)
@@ -230,7 +224,7 @@ def test_each_reader_sees_their_own_work_marked_and_only_the_moves_they_may_make
     assert "mine-badge" not in row_of(command_page, hers)
 
 
-def test_a_viewer_sees_the_tasks_but_no_buttons(duty, agency, joint_incident):
+def test_a_viewer_sees_the_tasks_but_no_buttons(signed_in, duty, agency, joint_incident):
     viewer = member_of(agency, "viewer", username="harbor-police.viewer")
     task = give(joint_incident, duty, assigned_agency=agency)
 
@@ -241,7 +235,7 @@ def test_a_viewer_sees_the_tasks_but_no_buttons(duty, agency, joint_incident):
 
 
 def test_the_list_is_filtered_by_status_and_by_whom_it_is_assigned_to(
-    duty, fire_responder, joint_incident, fire
+    signed_in, duty, fire_responder, joint_incident, fire
 ):
     hers = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
     fires = give(joint_incident, duty, "Ventilate the roof", assigned_agency=fire)
@@ -270,7 +264,7 @@ def test_the_list_is_filtered_by_status_and_by_whom_it_is_assigned_to(
 
 
 def test_the_responder_starts_her_task_and_the_row_comes_back_in_place(
-    duty, fire_responder, joint_incident
+    signed_in, duty, fire_responder, joint_incident
 ):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
 
@@ -290,7 +284,7 @@ def test_the_responder_starts_her_task_and_the_row_comes_back_in_place(
 
 
 def test_without_javascript_a_move_returns_to_the_page_it_came_from(
-    duty, fire_responder, joint_incident
+    signed_in, duty, fire_responder, joint_incident
 ):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
     client = signed_in(fire_responder)
@@ -307,7 +301,7 @@ def test_without_javascript_a_move_returns_to_the_page_it_came_from(
 
 
 def test_blocking_a_task_needs_a_note_beside_which_the_error_is_shown(
-    duty, fire_responder, joint_incident
+    signed_in, duty, fire_responder, joint_incident
 ):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
     client = signed_in(fire_responder)
@@ -329,7 +323,9 @@ def test_blocking_a_task_needs_a_note_beside_which_the_error_is_shown(
     assert "Hydrant frozen" in blocked.content.decode()
 
 
-def test_a_responder_may_not_move_another_agencys_task(responder, duty, fire, joint_incident):
+def test_a_responder_may_not_move_another_agencys_task(
+    signed_in, responder, duty, fire, joint_incident
+):
     task = give(joint_incident, duty, "Ventilate the roof", assigned_agency=fire)
 
     response = signed_in(responder).post(status_url(task), {"to": "done", "version": 1})
@@ -342,7 +338,7 @@ def test_a_responder_may_not_move_another_agencys_task(responder, duty, fire, jo
     assert task.status == "open"
 
 
-def test_a_cancelled_task_cannot_be_reopened(duty, fire, joint_incident):
+def test_a_cancelled_task_cannot_be_reopened(signed_in, duty, fire, joint_incident):
     task = give(joint_incident, duty, assigned_agency=fire)
     verbs.change_task_status(task, "cancelled", actor=duty)
 
@@ -357,7 +353,7 @@ def test_a_cancelled_task_cannot_be_reopened(duty, fire, joint_incident):
 
 
 def test_a_move_made_on_a_stale_row_is_refused_and_the_current_row_shown(
-    duty, fire_duty, fire_responder, joint_incident
+    signed_in, duty, fire_duty, fire_responder, joint_incident
 ):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
     verbs.change_task_status(task, "in_progress", actor=fire_duty)
@@ -375,7 +371,7 @@ def test_a_move_made_on_a_stale_row_is_refused_and_the_current_row_shown(
     assert task.status == "in_progress"
 
 
-def test_a_double_submitted_move_moves_once(duty, fire_responder, joint_incident):
+def test_a_double_submitted_move_moves_once(signed_in, duty, fire_responder, joint_incident):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
     client = signed_in(fire_responder)
     body = {"to": "done", "version": 1, "back": "list", "form_key": "8d0e-move-once"}
@@ -396,7 +392,9 @@ def test_a_double_submitted_move_moves_once(duty, fire_responder, joint_incident
 # Editing
 
 
-def test_the_duty_officer_edits_and_reassigns_a_task(duty, fire_responder, fire, joint_incident):
+def test_the_duty_officer_edits_and_reassigns_a_task(
+    signed_in, duty, fire_responder, fire, joint_incident
+):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_agency=fire)
     client = signed_in(duty)
     page = client.get(detail_url(task)).content.decode()
@@ -426,7 +424,7 @@ def test_the_duty_officer_edits_and_reassigns_a_task(duty, fire_responder, fire,
 
 
 def test_an_edit_made_against_an_old_version_shows_the_current_one(
-    duty, fire_duty, fire, joint_incident
+    signed_in, duty, fire_duty, fire, joint_incident
 ):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_agency=fire)
     verbs.update_task(task, actor=fire_duty, title="Hold hydrant 4", expected_version=1)
@@ -442,7 +440,7 @@ def test_an_edit_made_against_an_old_version_shows_the_current_one(
     assert (task.title, task.version) == ("Hold hydrant 4", 2)
 
 
-def test_an_edit_with_a_blank_title_is_sent_back(duty, fire, joint_incident):
+def test_an_edit_with_a_blank_title_is_sent_back(signed_in, duty, fire, joint_incident):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_agency=fire)
 
     response = signed_in(duty).post(update_url(task), edit_body(task, title=""))
@@ -451,7 +449,7 @@ def test_an_edit_with_a_blank_title_is_sent_back(duty, fire, joint_incident):
     assert field_errors(response.content.decode(), "id_title") == ["This field is required."]
 
 
-def test_only_command_edits_a_task(duty, fire_responder, joint_incident):
+def test_only_command_edits_a_task(signed_in, duty, fire_responder, joint_incident):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
     client = signed_in(fire_responder)
 
@@ -466,7 +464,7 @@ def test_only_command_edits_a_task(duty, fire_responder, joint_incident):
 
 
 def test_another_agencys_duty_officer_finds_nothing_at_any_address(
-    duty, northgate_duty, fire, joint_incident
+    signed_in, duty, northgate_duty, fire, joint_incident
 ):
     task = give(joint_incident, duty, assigned_agency=fire)
     client = signed_in(northgate_duty)
@@ -490,7 +488,7 @@ def test_another_agencys_duty_officer_finds_nothing_at_any_address(
     )
 
 
-def test_a_task_is_found_only_under_its_own_incident(duty, fire, joint_incident):
+def test_a_task_is_found_only_under_its_own_incident(signed_in, duty, fire, joint_incident):
     task = give(joint_incident, duty, assigned_agency=fire)
     elsewhere = open_incident(duty, title="Flooded underpass")
     url = reverse("incident-task-detail", args=[elsewhere.public_id, task.public_id])
@@ -515,7 +513,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(duty, fire, joint_incident):
         assert response["Location"] == f"/login/?next={url}"
 
 
-def test_a_form_posted_without_its_csrf_token_is_refused(duty, joint_incident):
+def test_a_form_posted_without_its_csrf_token_is_refused(signed_in, duty, joint_incident):
     client = signed_in(duty, enforce_csrf_checks=True)
 
     response = client.post(
@@ -527,7 +525,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused(duty, joint_incident):
 
 
 def test_the_list_costs_the_same_for_few_or_many_tasks(
-    duty, fire_responder, fire, joint_incident, django_assert_max_num_queries
+    signed_in, duty, fire_responder, fire, joint_incident, django_assert_max_num_queries
 ):
     give(joint_incident, duty, assigned_person=fire_responder)
     client = signed_in(fire_responder)

@@ -41,15 +41,6 @@ def action_url(base, agreement, action):
 
 
 @pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
 def mutual_aid(agency, other_agency, admin, other_admin):
     return agreement_between(
         agency, other_agency, actor_first=admin, actor_second=other_admin, name="Dock fires"
