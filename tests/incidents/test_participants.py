@@ -10,6 +10,7 @@ from incidents.services import sharing as sharing_verbs
 from incidents.services.participants import add_participant
 from sharing.access import Access
 from sharing.models import Event
+from tests.cases import ApiCases, Call
 from tests.factories import (
     AgencyFactory,
     JurisdictionFactory,
@@ -237,20 +238,28 @@ def test_a_red_incident_takes_no_agency_in(api_as, duty, mutual_aid, problem):
 # Who may do what
 
 
-def test_another_agency_finds_nothing_on_any_participants_url(
-    api_as, incident, duty, fire_analyst, other_agency, agency
-):
-    client = api_as(fire_analyst)
-    add = {"agency": "esterly-fire", "part": "assisting"}
+class TestEveryParticipantAddress(ApiCases):
+    """The warehouse fire is Harbor Police's alone: Esterly Fire finds no participant."""
 
-    assert client.get(participants_url(incident)).status_code == 404
-    assert client.post(participants_url(incident), add).status_code == 404
-    assert client.get(participants_url(incident, agency)).status_code == 404
-    assert (
-        client.patch(participants_url(incident, agency), {"part": "assisting"}).status_code == 404
-    )
-    assert client.delete(participants_url(incident, agency)).status_code == 404
-    assert incident.participants.count() == 1
+    @pytest.fixture
+    def addresses(self, incident, agency):
+        return [
+            Call("get", participants_url(incident)),
+            Call(
+                "post", participants_url(incident), {"agency": "esterly-fire", "part": "assisting"}
+            ),
+            Call("get", participants_url(incident, agency)),
+            Call("patch", participants_url(incident, agency), {"part": "assisting"}),
+            Call("delete", participants_url(incident, agency)),
+        ]
+
+    @pytest.fixture
+    def intruders(self, fire_analyst):
+        return [fire_analyst]
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        return lambda: list(incident.participants.values_list("agency__slug", "part"))
 
 
 def test_an_agency_the_incident_is_shared_with_to_view_may_not_bring_anyone_in(

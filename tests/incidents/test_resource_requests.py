@@ -16,6 +16,7 @@ from incidents.models import (
     TimelineEntry,
 )
 from incidents.services import resource_requests as verbs
+from tests.cases import ApiCases, Call
 from tests.factories import issue_client
 
 pytestmark = pytest.mark.postgres
@@ -399,28 +400,34 @@ def test_listing_requests_costs_the_same_for_few_or_many(
 # Another agency's people
 
 
-def test_another_agencys_user_finds_nothing_anywhere(api_as, northgate_admin, engines):
-    client = api_as(northgate_admin)
-    incident = engines.incident
+class TestEveryResourceRequestAddress(ApiCases):
+    """Northgate EMS takes no part: it finds no request; nobody signed out does."""
 
-    for response in (
-        client.get(requests_url(incident)),
-        client.get(f"{requests_url(incident)}kinds/"),
-        client.post(
-            requests_url(incident),
-            {"supplying_agency": "esterly-fire", "resource_kind": "Personnel", "quantity": 1},
-        ),
-        client.get(request_url(engines)),
-        client.patch(request_url(engines), {"quantity": 9}),
-        client.post(transition_url(engines), {"status": "cancelled", "note": "Spy"}),
-    ):
-        assert response.status_code == 404, response.content
-    engines.refresh_from_db()
-    assert (engines.status, engines.quantity, incident.resource_requests.count()) == (
-        "requested",
-        2,
-        1,
-    )
+    @pytest.fixture
+    def addresses(self, engines):
+        incident = engines.incident
+        personnel = {
+            "supplying_agency": "esterly-fire",
+            "resource_kind": "Personnel",
+            "quantity": 1,
+        }
+        return [
+            Call("get", requests_url(incident)),
+            Call("get", f"{requests_url(incident)}kinds/"),
+            Call("post", requests_url(incident), personnel),
+            Call("get", request_url(engines)),
+            Call("patch", request_url(engines), {"quantity": 9}),
+            Call("post", transition_url(engines), {"status": "cancelled", "note": "Spy"}),
+        ]
+
+    @pytest.fixture
+    def intruders(self, northgate_admin):
+        return [northgate_admin]
+
+    @pytest.fixture
+    def unchanged(self, engines):
+        requests = engines.incident.resource_requests
+        return lambda: list(requests.values_list("status", "quantity"))
 
 
 def test_a_partner_system_must_say_which_version_it_moves(api_with_token, problem, agency, engines):

@@ -18,6 +18,7 @@ from incidents.services.sitreps import build_snapshot, clean_figures, issue_sitr
 from incidents.services.timeline import post_entry
 from sharing.access import Access
 from sharing.models import Event
+from tests.cases import ApiCases, Call, PageCases
 from tests.factories import member_of
 
 pytestmark = pytest.mark.django_db
@@ -320,13 +321,6 @@ def test_the_printable_report_shows_its_marking_figures_and_signature(
     assert "Protect exposures on Pier 4" in page
 
 
-def test_the_printable_report_needs_a_signed_in_person(client, analyst, joint_incident):
-    report = issue_sitrep(joint_incident, actor=analyst)
-    response = client.get(printable_url(joint_incident, report))
-    assert response.status_code == 302
-    assert response["Location"].startswith("/login/")
-
-
 def test_an_unknown_report_number_is_not_found(client, analyst, joint_incident):
     client.force_login(analyst)
     assert client.get(f"/incidents/{joint_incident.public_id}/sitreps/7/").status_code == 404
@@ -335,21 +329,44 @@ def test_an_unknown_report_number_is_not_found(client, analyst, joint_incident):
 # Who may
 
 
-def test_another_agency_meets_every_report_url_as_if_nothing_existed(
-    api_as, client, duty, fire_analyst, incident, problem
-):
-    report = issue_sitrep(incident, actor=duty)
-    api = api_as(fire_analyst)
-    for url in (
-        sitreps_of(incident),
-        sitrep_url(incident, report),
-        f"{sitrep_url(incident, report)}verify/",
-        f"{sitreps_of(incident)}preview/",
-    ):
-        problem(api.get(url), 404, "not_found")
-    problem(api.post(sitreps_of(incident), {}, format="json"), 404, "not_found")
-    client.force_login(fire_analyst)
-    assert client.get(printable_url(incident, report)).status_code == 404
+@pytest.fixture
+def report(duty, incident):
+    """Harbor Police's first report on its own warehouse fire."""
+    return issue_sitrep(incident, actor=duty)
+
+
+class TestEveryReportAddress(ApiCases):
+    """The warehouse fire is Harbor Police's alone: Esterly Fire finds no report."""
+
+    @pytest.fixture
+    def addresses(self, incident, report):
+        return [
+            Call("get", sitreps_of(incident)),
+            Call("get", sitrep_url(incident, report)),
+            Call("get", f"{sitrep_url(incident, report)}verify/"),
+            Call("get", f"{sitreps_of(incident)}preview/"),
+            Call("post", sitreps_of(incident), {}, format="json"),
+        ]
+
+    @pytest.fixture
+    def intruders(self, fire_analyst):
+        return [fire_analyst]
+
+    @pytest.fixture
+    def unchanged(self):
+        return lambda: SituationReport.objects.count()
+
+
+class TestThePrintableReport(PageCases):
+    """The printable report is a page: signed in, and of an incident one may see."""
+
+    @pytest.fixture
+    def addresses(self, incident, report):
+        return [Call("get", printable_url(incident, report))]
+
+    @pytest.fixture
+    def intruders(self, fire_analyst):
+        return [fire_analyst]
 
 
 def test_a_viewer_reads_reports_but_may_not_issue_or_preview(
