@@ -13,8 +13,11 @@ The fixtures a class declares:
 - `unchanged` (optional): a snapshot of what the writes must leave as it was;
 - `secrets` (optional): words of the hidden objects that no refusal may show;
 - `reader`, `reads`, `writes`: someone who sees the incident but lacks the capability,
-  what they may still read (200) and what they may not do (403).
+  what they may still read (200) and what they may not do (403); on the pages, the
+  `refusal` (optional) the 403 page gives.
 """
+
+from urllib.parse import urlencode
 
 import pytest
 
@@ -118,21 +121,32 @@ class PageCases(Declared):
         for call in addresses:
             response = getattr(client, call.method)(call.url)
             assert response.status_code == 302, call
-            assert response["Location"] == f"/login/?next={call.url}", call
+            assert response["Location"] == f"/login/?{urlencode({'next': call.url}, safe='/')}"
         assert unchanged() == before
 
 
 class PageCapabilityCases(Declared):
     """Someone who sees the incident but lacks the capability: pages read 200, every
-    write answers 403, and nothing changes."""
+    write answers 403 (saying why, where the class names a `refusal`), nothing changes."""
+
+    @pytest.fixture
+    def reads(self):
+        return []
+
+    @pytest.fixture
+    def refusal(self):
+        return None
 
     def test_without_the_capability_writes_are_refused(
-        self, signed_in, reader, reads, writes, unchanged
+        self, signed_in, reader, reads, writes, unchanged, refusal
     ):
         client = signed_in(reader)
         before = unchanged()
         for call in reads:
             assert call.send(client).status_code == 200, call
         for call in writes:
-            assert call.send(client).status_code == 403, call
+            response = call.send(client)
+            assert response.status_code == 403, call
+            if refusal is not None:
+                assert refusal in response.content.decode(), call
         assert unchanged() == before

@@ -21,6 +21,7 @@ from incidents.models import (
 )
 from incidents.services import command
 from incidents.services.participants import change_part
+from tests.cases import Call, PageCapabilityCases, PageCases
 from tests.factories import agreement_between, member_of
 
 NOW = timezone.now().replace(second=0, microsecond=0)
@@ -69,11 +70,6 @@ def staffed(day, duty, fire_duty, responder, fire_responder, analyst, fire_analy
     fill("division_supervisor", fire_responder, name="Division A")
     fill("division_supervisor", fire_analyst, name="Division C", reports_to=branch)
     return day
-
-
-@pytest.fixture
-def northgate_duty(northgate):
-    return member_of(northgate, "duty_officer", username="northgate-ems.duty_officer")
 
 
 class ChartReader(HTMLParser):
@@ -665,59 +661,66 @@ def action_posts(incident, position):
     ]
 
 
-def test_an_analyst_may_not_command_anything(signed_in, joint_incident, analyst, staffed):
+@pytest.fixture
+def actions(joint_incident, staffed):
     position = Position.objects.filter(period=staffed).first()
-    client = signed_in(analyst)
-    before = (
+    return [Call("post", url, form) for url, form in action_posts(joint_incident, position)]
+
+
+@pytest.fixture
+def command_rows():
+    """How many participants, posts and periods there are: what no refused action moves."""
+    return lambda: (
         Participant.objects.count(),
         Position.objects.count(),
         OperationalPeriod.objects.count(),
     )
 
-    for url, form in action_posts(joint_incident, position):
-        response = client.post(url, form)
-        assert response.status_code == 403, url
-        assert "You may see this incident but not command it." in response.content.decode()
 
-    after = (
-        Participant.objects.count(),
-        Position.objects.count(),
-        OperationalPeriod.objects.count(),
-    )
-    assert after == before
+class TestAnAnalystMayNotCommand(PageCapabilityCases):
+    """Harbor Police's analyst reads the tab; every command action is refused."""
 
+    @pytest.fixture
+    def reader(self, analyst):
+        return analyst
 
-def test_another_agency_finds_nothing_at_any_address(
-    signed_in, joint_incident, northgate_duty, staffed
-):
-    position = Position.objects.filter(period=staffed).first()
-    client = signed_in(northgate_duty)
-    pages = [
-        tab(joint_incident),
-        tab(joint_incident, "?period=1"),
-        act("print-ics203", joint_incident, 1),
-        act("print-ics204", joint_incident, 1),
-    ]
+    @pytest.fixture
+    def writes(self, actions):
+        return actions
 
-    for url in pages:
-        response = client.get(url)
-        assert response.status_code == 404, url
-        assert "Warehouse fire" not in response.content.decode()
-    for url, form in action_posts(joint_incident, position):
-        assert client.post(url, form).status_code == 404, url
-    assert Participant.objects.filter(incident=joint_incident).count() == 2
+    @pytest.fixture
+    def refusal(self):
+        return "You may see this incident but not command it."
+
+    @pytest.fixture
+    def unchanged(self, command_rows):
+        return command_rows
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client, joint_incident, staffed):
-    position = Position.objects.filter(period=staffed).first()
+class TestEveryCommandAddress(PageCases):
+    """Northgate EMS takes no part: it finds nothing; nobody signed out does."""
 
-    response = client.get(tab(joint_incident))
-    assert response.status_code == 302
-    assert response["Location"] == f"/login/?next={tab(joint_incident)}"
-    for url, form in action_posts(joint_incident, position):
-        response = client.post(url, form)
-        assert response.status_code == 302, url
-        assert response["Location"].startswith("/login/?next=")
+    @pytest.fixture
+    def addresses(self, joint_incident, actions):
+        return [
+            Call("get", tab(joint_incident)),
+            Call("get", tab(joint_incident, "?period=1")),
+            Call("get", act("print-ics203", joint_incident, 1)),
+            Call("get", act("print-ics204", joint_incident, 1)),
+            *actions,
+        ]
+
+    @pytest.fixture
+    def intruders(self, northgate_duty):
+        return [northgate_duty]
+
+    @pytest.fixture
+    def secrets(self):
+        return ["Warehouse fire"]
+
+    @pytest.fixture
+    def unchanged(self, command_rows):
+        return command_rows
 
 
 def test_a_post_without_the_csrf_token_is_refused(signed_in, joint_incident, duty, day):

@@ -4,8 +4,9 @@ Two people editing at once never overwrite each other silently."""
 import pytest
 from django.test import Client
 
+from incidents.models import Incident
 from incidents.services.incidents import update_incident
-from tests.factories import member_of
+from tests.cases import Call, PageCases
 
 pytestmark = pytest.mark.django_db
 
@@ -141,13 +142,25 @@ def test_the_edit_link_is_offered_only_to_command(signed_in, incident, duty, ana
     assert link not in signed_in(analyst).get(f"/incidents/{incident.public_id}/").content.decode()
 
 
-def test_another_agency_finds_nothing_to_edit(signed_in, incident, other_agency):
-    stranger = member_of(other_agency, "duty_officer", username="esterly-fire.duty_officer")
-    client = signed_in(stranger)
+class TestEveryEditAddress(PageCases):
+    """Esterly Fire's duty officer finds nothing to edit of Harbor Police's incident."""
 
-    assert client.get(edit_of(incident)).status_code == 404
-    assert client.post(edit_of(incident), details(incident, title="Ours")).status_code == 404
-    assert client.post(marking_of(incident), {"tlp": "CLEAR", "version": "1"}).status_code == 404
+    @pytest.fixture
+    def addresses(self, incident):
+        return [
+            Call("get", edit_of(incident)),
+            Call("post", edit_of(incident), details(incident, title="Ours")),
+            Call("post", marking_of(incident), {"tlp": "CLEAR", "version": "1"}),
+        ]
+
+    @pytest.fixture
+    def intruders(self, fire_duty):
+        return [fire_duty]
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        this = Incident.objects.filter(pk=incident.pk)
+        return lambda: list(this.values_list("title", "tlp", "version"))
 
 
 # Marking

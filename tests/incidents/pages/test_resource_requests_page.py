@@ -6,11 +6,11 @@ nobody else gets further than the API would let them."""
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from incidents.models import ResourceRequest, ResourceRequestStep
 from incidents.services import resource_requests as verbs
+from tests.cases import Call, PageCases
 from tests.factories import member_of
 
 pytestmark = pytest.mark.postgres
@@ -87,12 +87,6 @@ def fire(other_agency):
 def engines(joint_incident, duty, fire):
     """Harbor Police asks Esterly Fire for two engines."""
     return asked(joint_incident, duty, fire)
-
-
-@pytest.fixture
-def northgate_duty(northgate):
-    """Northgate EMS's duty officer: sees nothing of the warehouse fire."""
-    return member_of(northgate, "duty_officer", username="northgate-ems.duty_officer")
 
 
 # Asking
@@ -391,46 +385,29 @@ def test_only_the_requester_corrects_and_only_before_anyone_acts(
 # Who gets in
 
 
-def test_another_agencys_duty_officer_finds_nothing_at_any_address(
-    signed_in, northgate_duty, joint_incident, engines
-):
-    client = signed_in(northgate_duty)
+class TestEveryResourceRequestPage(PageCases):
+    """Northgate EMS takes no part: it finds no request page; nobody signed out does."""
 
-    for response in (
-        client.get(list_url(joint_incident)),
-        client.get(create_url(joint_incident)),
-        client.post(
-            create_url(joint_incident),
-            {"supplying_agency": "esterly-fire", "resource_kind": "Spy", "quantity": "1"},
-        ),
-        client.get(detail_url(engines)),
-        client.post(update_url(engines), edit_body(engines, quantity="9")),
-        client.post(step_url(engines), {"to": "cancelled", "note": "x", "version": 1}),
-    ):
-        assert response.status_code == 404
-        assert "There is nothing here, or nothing you may see." in response.content.decode()
-    engines.refresh_from_db()
-    assert (engines.status, engines.quantity, joint_incident.resource_requests.count()) == (
-        "requested",
-        2,
-        1,
-    )
+    @pytest.fixture
+    def addresses(self, joint_incident, engines):
+        spy = {"supplying_agency": "esterly-fire", "resource_kind": "Spy", "quantity": "1"}
+        return [
+            Call("get", list_url(joint_incident)),
+            Call("get", create_url(joint_incident)),
+            Call("post", create_url(joint_incident), spy),
+            Call("get", detail_url(engines)),
+            Call("post", update_url(engines), edit_body(engines, quantity="9")),
+            Call("post", step_url(engines), {"to": "cancelled", "note": "x", "version": 1}),
+        ]
 
+    @pytest.fixture
+    def intruders(self, northgate_duty):
+        return [northgate_duty]
 
-def test_anonymous_visitors_are_sent_to_sign_in(engines):
-    client = Client()
-
-    for url, method in (
-        (list_url(engines.incident), "get"),
-        (create_url(engines.incident), "get"),
-        (create_url(engines.incident), "post"),
-        (detail_url(engines), "get"),
-        (update_url(engines), "post"),
-        (step_url(engines), "post"),
-    ):
-        response = getattr(client, method)(url)
-        assert response.status_code == 302
-        assert response["Location"] == f"/login/?next={url}"
+    @pytest.fixture
+    def unchanged(self, joint_incident):
+        requests = joint_incident.resource_requests
+        return lambda: list(requests.values_list("status", "quantity"))
 
 
 def test_a_step_posted_without_its_csrf_token_is_refused(signed_in, fire_duty, engines):

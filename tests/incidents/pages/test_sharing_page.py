@@ -13,6 +13,7 @@ from incidents.services import sharing as sharing_verbs
 from sharing import policy
 from sharing.access import Access
 from sharing.models import AuditAction, AuditRecord, ShareKind
+from tests.cases import Call, PageCases
 from tests.factories import AgencyFactory, member_of
 
 pytestmark = pytest.mark.django_db
@@ -267,26 +268,42 @@ def test_an_analyst_sees_who_has_it_but_may_change_nothing(
     assert share.level == Access.VIEW
 
 
-def test_another_agency_finds_nothing_at_any_of_these_addresses(
-    signed_in, duty, fire_analyst, incident, northgate
-):
-    share = sharing_verbs.share_incident(
-        incident, actor=duty, agency=northgate, break_glass=True, justification=JUSTIFICATION
-    )
-    client = signed_in(fire_analyst)
+class TestEverySharingAddress(PageCases):
+    """Harbor Police broke glass for Northgate EMS; Esterly Fire finds nothing of it."""
 
-    assert client.get(url("incident-sharing", incident)).status_code == 404
-    for name, args in [
-        ("incident-share-agency", ()),
-        ("incident-share-level", (share.pk,)),
-        ("incident-share-revoke", (share.pk,)),
-        ("incident-share-person", ()),
-        ("incident-share-person-revoke", ("harbor-police.duty_officer",)),
-        ("incident-break-glass", ()),
-    ]:
-        response = client.post(url(name, incident, *args), {"form_key": f"probe-{name}"})
-        assert response.status_code == 404, name
-    assert IncidentShare.objects.filter(pk=share.pk).exists()
+    @pytest.fixture
+    def share(self, duty, incident, northgate):
+        return sharing_verbs.share_incident(
+            incident, actor=duty, agency=northgate, break_glass=True, justification=JUSTIFICATION
+        )
+
+    @pytest.fixture
+    def addresses(self, incident, share):
+        posts = [
+            ("incident-share-agency", ()),
+            ("incident-share-level", (share.pk,)),
+            ("incident-share-revoke", (share.pk,)),
+            ("incident-share-person", ()),
+            ("incident-share-person-revoke", ("harbor-police.duty_officer",)),
+            ("incident-break-glass", ()),
+        ]
+        return [
+            Call("get", url("incident-sharing", incident)),
+            *(
+                Call("post", url(name, incident, *args), {"form_key": f"probe-{name}"})
+                for name, args in posts
+            ),
+        ]
+
+    @pytest.fixture
+    def intruders(self, fire_analyst):
+        return [fire_analyst]
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        return lambda: list(
+            IncidentShare.objects.filter(incident=incident).values_list("pk", "level")
+        )
 
 
 def test_a_change_without_the_csrf_token_is_refused(duty, incident, mutual_aid):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from incidents.models import SituationReport
 from incidents.services.incidents import change_marking
 from incidents.services.sitreps import issue_sitrep
+from tests.cases import Call, PageCases
 from tests.factories import member_of
 
 pytestmark = pytest.mark.django_db
@@ -150,23 +151,26 @@ def test_a_viewer_reads_reports_but_may_not_issue_or_preview(signed_in, agency, 
     assert SituationReport.objects.count() == 1
 
 
-def test_another_agency_finds_nothing_at_any_of_these_addresses(
-    signed_in, fire_analyst, duty, incident
-):
-    issue_sitrep(incident, actor=duty)
-    client = signed_in(fire_analyst)
+class TestEveryReportPage(PageCases):
+    """The warehouse fire is Harbor Police's alone: Esterly Fire finds no report page."""
 
-    assert client.get(tab_url(incident)).status_code == 404
-    assert client.get(preview_url(incident), FIGURES).status_code == 404
-    assert client.post(issue_url(incident), {**FIGURES, "form_key": "probe"}).status_code == 404
-    assert client.post(issue_url(incident), FIGURES).status_code == 404
-    assert SituationReport.objects.count() == 1
+    @pytest.fixture
+    def addresses(self, duty, incident):
+        issue_sitrep(incident, actor=duty)
+        return [
+            Call("get", tab_url(incident)),
+            Call("get", preview_url(incident), FIGURES),
+            Call("post", issue_url(incident), {**FIGURES, "form_key": "probe"}),
+            Call("post", issue_url(incident), FIGURES),
+        ]
 
+    @pytest.fixture
+    def intruders(self, fire_analyst):
+        return [fire_analyst]
 
-def test_someone_signed_out_is_sent_to_sign_in(client, incident):
-    response = client.get(tab_url(incident))
-    assert response.status_code == 302
-    assert response["Location"].startswith("/login/")
+    @pytest.fixture
+    def unchanged(self):
+        return lambda: SituationReport.objects.count()
 
 
 def test_the_list_costs_the_same_queries_for_one_report_or_many(

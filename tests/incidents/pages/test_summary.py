@@ -5,16 +5,16 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
-from incidents.models import StatusChange
+from incidents.models import Incident, StatusChange
 from incidents.services.command import ObjectiveInput, open_period
 from incidents.services.incidents import change_status
 from incidents.services.sharing import grant_person
 from incidents.services.timeline import post_entry
 from sharing.access import Access
 from sharing.models import AuditAction, AuditRecord
+from tests.cases import Call, PageCases
 from tests.factories import member_of, open_incident, square
 
 pytestmark = pytest.mark.django_db
@@ -96,20 +96,22 @@ def test_a_red_entry_is_absent_from_the_latest_for_a_reader_without_a_named_gran
     assert "TLP:RED" in seen_by_duty
 
 
-def test_another_agency_finds_no_such_incident(signed_in, incident, fire_analyst, fire_duty):
-    assert signed_in(fire_analyst).get(summary_of(incident)).status_code == 404
-    response = signed_in(fire_duty).post(
-        status_of(incident), {"to": "active", "reason": "Crews", "version": incident.version}
-    )
-    assert response.status_code == 404
-    incident.refresh_from_db()
-    assert incident.status == "reported"
+class TestTheSummaryAddresses(PageCases):
+    """Esterly Fire finds no such incident; nobody signed out does."""
 
+    @pytest.fixture
+    def addresses(self, incident):
+        activate = {"to": "active", "reason": "Crews", "version": incident.version}
+        return [Call("get", summary_of(incident)), Call("post", status_of(incident), activate)]
 
-def test_anonymous_is_sent_to_sign_in(incident):
-    response = Client().get(summary_of(incident))
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next={summary_of(incident)}"
+    @pytest.fixture
+    def intruders(self, fire_analyst, fire_duty):
+        return [fire_analyst, fire_duty]
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        this = Incident.objects.filter(pk=incident.pk)
+        return lambda: list(this.values_list("status", "version"))
 
 
 # Status

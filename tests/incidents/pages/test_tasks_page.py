@@ -7,12 +7,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import Task
 from incidents.services import tasks as verbs
+from tests.cases import Call, PageCases
 from tests.factories import member_of, open_incident
 
 pytestmark = pytest.mark.postgres
@@ -83,12 +83,6 @@ def edit_body(task, **changes) -> dict:
 @pytest.fixture
 def fire(other_agency):
     return other_agency
-
-
-@pytest.fixture
-def northgate_duty(northgate):
-    """Northgate EMS's duty officer: sees nothing of the warehouse fire."""
-    return member_of(northgate, "duty_officer", username="northgate-ems.duty_officer")
 
 
 # Giving out work
@@ -463,29 +457,33 @@ def test_only_command_edits_a_task(signed_in, duty, fire_responder, joint_incide
 # Who gets in
 
 
-def test_another_agencys_duty_officer_finds_nothing_at_any_address(
-    signed_in, duty, northgate_duty, fire, joint_incident
-):
-    task = give(joint_incident, duty, assigned_agency=fire)
-    client = signed_in(northgate_duty)
+class TestEveryTaskPage(PageCases):
+    """Northgate EMS takes no part: it finds no task page; nobody signed out does."""
 
-    for response in (
-        client.get(list_url(joint_incident)),
-        client.get(create_url(joint_incident)),
-        client.post(create_url(joint_incident), {"title": "Spy", "assignee": "esterly-fire"}),
-        client.get(detail_url(task)),
-        client.post(update_url(task), edit_body(task, title="Spy")),
-        client.post(status_url(task), {"to": "done", "version": 1}),
-        client.post(status_url(task), {"to": "done", "version": 1}, HTTP_HX_REQUEST="true"),
-    ):
-        assert response.status_code == 404
-        assert "There is nothing here, or nothing you may see." in response.content.decode()
-    task.refresh_from_db()
-    assert (task.title, task.status, joint_incident.tasks.count()) == (
-        "Cut power to the warehouse",
-        "open",
-        1,
-    )
+    @pytest.fixture
+    def task(self, duty, fire, joint_incident):
+        return give(joint_incident, duty, assigned_agency=fire)
+
+    @pytest.fixture
+    def addresses(self, joint_incident, task):
+        done = {"to": "done", "version": 1}
+        return [
+            Call("get", list_url(joint_incident)),
+            Call("get", create_url(joint_incident)),
+            Call("post", create_url(joint_incident), {"title": "Spy", "assignee": "esterly-fire"}),
+            Call("get", detail_url(task)),
+            Call("post", update_url(task), edit_body(task, title="Spy")),
+            Call("post", status_url(task), done),
+            Call("post", status_url(task), done, HTTP_HX_REQUEST="true"),
+        ]
+
+    @pytest.fixture
+    def intruders(self, northgate_duty):
+        return [northgate_duty]
+
+    @pytest.fixture
+    def unchanged(self, joint_incident):
+        return lambda: list(joint_incident.tasks.values_list("title", "status"))
 
 
 def test_a_task_is_found_only_under_its_own_incident(signed_in, duty, fire, joint_incident):
@@ -494,23 +492,6 @@ def test_a_task_is_found_only_under_its_own_incident(signed_in, duty, fire, join
     url = reverse("incident-task-detail", args=[elsewhere.public_id, task.public_id])
 
     assert signed_in(duty).get(url).status_code == 404
-
-
-def test_anonymous_visitors_are_sent_to_sign_in(duty, fire, joint_incident):
-    task = give(joint_incident, duty, assigned_agency=fire)
-    client = Client()
-
-    for url, method in (
-        (list_url(joint_incident), "get"),
-        (create_url(joint_incident), "get"),
-        (create_url(joint_incident), "post"),
-        (detail_url(task), "get"),
-        (update_url(task), "post"),
-        (status_url(task), "post"),
-    ):
-        response = getattr(client, method)(url)
-        assert response.status_code == 302
-        assert response["Location"] == f"/login/?next={url}"
 
 
 def test_a_form_posted_without_its_csrf_token_is_refused(signed_in, duty, joint_incident):

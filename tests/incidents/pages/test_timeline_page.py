@@ -10,6 +10,7 @@ from incidents.models import TimelineEntry
 from incidents.services.sharing import grant_person
 from incidents.services.timeline import post_entry
 from sharing.access import Access
+from tests.cases import Call, PageCases
 from tests.factories import member_of
 
 pytestmark = pytest.mark.django_db
@@ -185,16 +186,27 @@ def test_a_viewer_reads_but_may_not_write(signed_in, incident, duty, agency):
     assert not TimelineEntry.objects.filter(text="x").exists()
 
 
-def test_another_agency_finds_no_timeline(signed_in, incident, duty, fire_analyst):
-    (entry,) = people_wrote(incident, duty, "Cordon set")
-    client = signed_in(fire_analyst)
-    form = {"kind": "note", "text": "Ours", "tlp": "AMBER"}
+class TestEveryTimelinePage(PageCases):
+    """The warehouse fire is Harbor Police's alone: Esterly Fire finds no timeline page."""
 
-    assert client.get(timeline_of(incident)).status_code == 404
-    assert client.post(post_url(incident), form).status_code == 404
-    assert client.get(correct_url(incident, entry)).status_code == 404
-    assert client.post(correct_url(incident, entry), form).status_code == 404
-    assert not TimelineEntry.objects.filter(text="Ours").exists()
+    @pytest.fixture
+    def addresses(self, duty, incident):
+        (entry,) = people_wrote(incident, duty, "Cordon set")
+        form = {"kind": "note", "text": "Ours", "tlp": "AMBER"}
+        return [
+            Call("get", timeline_of(incident)),
+            Call("post", post_url(incident), form),
+            Call("get", correct_url(incident, entry)),
+            Call("post", correct_url(incident, entry), form),
+        ]
+
+    @pytest.fixture
+    def intruders(self, fire_analyst):
+        return [fire_analyst]
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        return lambda: list(TimelineEntry.objects.filter(incident=incident).values_list("text"))
 
 
 # Corrections
