@@ -1,27 +1,43 @@
 """Cases every resource's tests inherit instead of rewriting (NetBox's
-`utilities/testing`): a test class declares its addresses and people as fixtures, and
-the cases below check the refusals every surface owes, the same way for each resource.
+`utilities/testing`): a test class names its people and declares its addresses, and the
+cases below check the refusals every surface owes, the same way for each resource.
 
-    class TestTaskAddresses(ApiCases):
+    class TestEveryTaskAddress(ApiCases):
+        intruders = ("northgate_admin",)
+
         @pytest.fixture
         def addresses(self, task):
-            return [Call("get", tasks_url(task.incident)), Call("patch", task_url(task), {})]
+            return [Call("get", task_url(task)), Call("patch", task_url(task), {"title": "Spy"})]
 
-The fixtures a class declares:
-- `addresses`: every `Call` of the resource, reads and writes (anonymous, another agency);
+What a class names (fixture names of people):
 - `intruders`: people of another agency, to whom the incident is hidden;
-- `unchanged` (optional): a snapshot of what the writes must leave as it was;
+- `readers`: people who see the incident but lack the capability the writes need.
+What it declares as fixtures:
+- `addresses`: every `Call` of the resource, reads and writes (anonymous, another agency);
+- `reads`, `writes`: what the readers may still read (200) and may not do (403);
+- `unchanged` (optional): a snapshot of what refused calls must leave as it was;
 - `secrets` (optional): words of the hidden objects that no refusal may show;
-- `reader`, `reads`, `writes`: someone who sees the incident but lacks the capability,
-  what they may still read (200) and what they may not do (403); on the pages, the
-  `refusal` (optional) the 403 page gives.
+- `refusal` (optional, pages): what the 403 page says;
+- `versioned_change`: a change a partner system makes, without If-Match;
+- `first_change`, `stale_changes`: what the first of two `editors` changes, and what the
+  second then tries at the version both read;
+- `listing`, `grow` (with `budget` and `sizes`): a list read in a small world, and what
+  makes the world larger;
+- `stale_post`, `move_on` (pages): a form at the version its page was opened at, and
+  the change someone else makes meanwhile (it returns the version it leaves).
 """
 
 from urllib.parse import urlencode
 
 import pytest
 
+from tests.factories import issue_client
+
 HIDDEN = "There is nothing here, or nothing you may see."
+STALE = (
+    "Someone else changed this since you opened it; here is the current version — "
+    "re-apply your change."
+)
 
 
 class Call:
@@ -35,12 +51,31 @@ class Call:
             return getattr(client, self.method)(self.url, **self.options)
         return getattr(client, self.method)(self.url, self.data, **self.options)
 
+    def but(self, **options):
+        """The same call with more options: `call.but(HTTP_IF_MATCH='"1"')`."""
+        return Call(self.method, self.url, self.data, **{**self.options, **options})
+
     def __repr__(self):
         return f"{self.method.upper()} {self.url}"
 
 
 class Declared:
-    """The defaults of what a class may declare."""
+    """The defaults of what a class may declare, and its people."""
+
+    intruders: tuple[str, ...] = ()
+    readers: tuple[str, ...] = ()
+
+    @pytest.fixture
+    def intruder_people(self, request):
+        return [request.getfixturevalue(name) for name in self.intruders]
+
+    @pytest.fixture
+    def reader_people(self, request):
+        return [request.getfixturevalue(name) for name in self.readers]
+
+    @pytest.fixture
+    def reads(self):
+        return []
 
     @pytest.fixture
     def unchanged(self):
@@ -72,12 +107,14 @@ class ApiCases(Declared):
     document of an address that does not exist."""
 
     def test_another_agency_finds_nothing_at_any_address(
-        self, api_as, intruders, addresses, unchanged, secrets
+        self, api_as, intruder_people, addresses, unchanged, secrets
     ):
         def not_found(response):
             return response.json()["code"] == "not_found"
 
-        another_agency_finds_nothing(api_as, intruders, addresses, unchanged, secrets, not_found)
+        another_agency_finds_nothing(
+            api_as, intruder_people, addresses, unchanged, secrets, not_found
+        )
 
     def test_anonymous_callers_are_asked_to_sign_in(self, api, addresses, unchanged, problem):
         before = unchanged()
@@ -91,15 +128,76 @@ class ApiCapabilityCases(Declared):
     write 403 `not_permitted`, and nothing changes."""
 
     def test_without_the_capability_writes_are_refused(
-        self, api_as, reader, reads, writes, unchanged, problem
+        self, api_as, reader_people, reads, writes, unchanged, problem
     ):
-        client = api_as(reader)
         before = unchanged()
-        for call in reads:
-            assert call.send(client).status_code == 200, call
-        for call in writes:
-            problem(call.send(client), 403, "not_permitted")
+        for reader in reader_people:
+            client = api_as(reader)
+            for call in reads:
+                assert call.send(client).status_code == 200, f"{reader} {call}"
+            for call in writes:
+                problem(call.send(client), 403, "not_permitted")
         assert unchanged() == before
+
+
+class ApiVersionCases:
+    """A partner system's change names the version it was read at: naming none gets 428
+    `if_match_required`, naming the current one (`"1"`) goes through."""
+
+    def test_a_partner_system_must_name_the_version(
+        self, api_with_token, agency, versioned_change, problem
+    ):
+        _client, token = issue_client(agency, "duty_officer")
+        partner = api_with_token(token)
+
+        problem(versioned_change.send(partner), 428, "if_match_required")
+        assert versioned_change.but(HTTP_IF_MATCH='"1"').send(partner).status_code == 200
+
+
+class ApiStaleCases(Declared):
+    """Two editors read version 1; the first changes it; each change of the second at
+    version 1 gets 412 `stale_version` naming version 2, and lands nothing."""
+
+    editors = ("fire_duty", "duty")
+
+    def test_a_stale_change_is_refused_with_the_current_version(
+        self, request, api_as, first_change, stale_changes, unchanged, problem
+    ):
+        first, second = (api_as(request.getfixturevalue(name)) for name in self.editors)
+        at_one = {"HTTP_IF_MATCH": '"1"'}
+
+        assert first_change.but(**at_one).send(first).status_code == 200
+        before = unchanged()
+        for call in stale_changes:
+            body = problem(call.but(**at_one).send(second), 412, "stale_version")
+            assert body["current_version"] == '"2"', call
+        assert unchanged() == before
+
+
+class ApiBudgetCases:
+    """A listing costs the same few queries in a small world and in a larger one: the
+    `looker` reads `listing` (`sizes[0]` rows), `grow()` adds rows, and the same queries
+    read `sizes[1]` rows, never more than `budget`."""
+
+    looker = "duty"
+    budget: int
+    sizes: tuple[int, int]
+
+    def test_the_listing_costs_the_same_for_few_or_many(
+        self, request, api_as, listing, grow, django_assert_max_num_queries
+    ):
+        client = api_as(request.getfixturevalue(self.looker))
+        with django_assert_max_num_queries(self.budget) as few:
+            small = listing.send(client)
+        grow()
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            large = listing.send(client)
+        assert (rows(small), rows(large)) == self.sizes
+
+
+def rows(response) -> int:
+    assert response.status_code == 200, response.content
+    return len(response.json()["results"])
 
 
 class PageCases(Declared):
@@ -107,13 +205,13 @@ class PageCases(Declared):
     another agency meets the 404 page of an address that does not exist."""
 
     def test_another_agency_finds_nothing_at_any_address(
-        self, signed_in, intruders, addresses, unchanged, secrets
+        self, signed_in, intruder_people, addresses, unchanged, secrets
     ):
         def not_found_page(response):
             return HIDDEN in response.content.decode()
 
         another_agency_finds_nothing(
-            signed_in, intruders, addresses, unchanged, secrets, not_found_page
+            signed_in, intruder_people, addresses, unchanged, secrets, not_found_page
         )
 
     def test_anonymous_visitors_are_sent_to_sign_in(self, client, addresses, unchanged):
@@ -130,23 +228,47 @@ class PageCapabilityCases(Declared):
     write answers 403 (saying why, where the class names a `refusal`), nothing changes."""
 
     @pytest.fixture
-    def reads(self):
-        return []
-
-    @pytest.fixture
     def refusal(self):
         return None
 
     def test_without_the_capability_writes_are_refused(
-        self, signed_in, reader, reads, writes, unchanged, refusal
+        self, signed_in, reader_people, reads, writes, unchanged, refusal
     ):
-        client = signed_in(reader)
         before = unchanged()
-        for call in reads:
-            assert call.send(client).status_code == 200, call
-        for call in writes:
-            response = call.send(client)
-            assert response.status_code == 403, call
-            if refusal is not None:
-                assert refusal in response.content.decode(), call
+        for reader in reader_people:
+            client = signed_in(reader)
+            for call in reads:
+                assert call.send(client).status_code == 200, f"{reader} {call}"
+            for call in writes:
+                response = call.send(client)
+                assert response.status_code == 403, f"{reader} {call}"
+                if refusal is not None:
+                    assert refusal in response.content.decode(), call
+        assert unchanged() == before
+
+
+class PageStaleCases(Declared):
+    """The `editor` posts a form at the version the page was opened at, after `move_on()`
+    changed it: 409, the page says so, carries the current version to re-apply against
+    and shows what is `shown`; nothing of the stale post lands."""
+
+    editor = "duty"
+
+    @pytest.fixture
+    def shown(self):
+        return []
+
+    def test_a_stale_post_shows_the_current_version(
+        self, request, signed_in, stale_post, move_on, shown, unchanged
+    ):
+        client = signed_in(request.getfixturevalue(self.editor))
+        version = move_on()
+        before = unchanged()
+
+        response = stale_post.send(client)
+
+        assert response.status_code == 409
+        page = response.content.decode()
+        for text in (STALE, f'name="version" value="{version}"', *shown):
+            assert text in page
         assert unchanged() == before

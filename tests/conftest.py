@@ -98,6 +98,12 @@ def analyst(agency):
 
 
 @pytest.fixture
+def viewer(agency):
+    """Harbor Police's viewer: reads, and may change nothing."""
+    return member_of(agency, "viewer", username="harbor-police.viewer")
+
+
+@pytest.fixture
 def other_admin(other_agency):
     return member_of(other_agency, "admin", username="esterly-fire.admin")
 

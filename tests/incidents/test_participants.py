@@ -10,11 +10,10 @@ from incidents.services import sharing as sharing_verbs
 from incidents.services.participants import add_participant
 from sharing.access import Access
 from sharing.models import Event
-from tests.cases import ApiCases, Call
+from tests.cases import ApiBudgetCases, ApiCases, ApiVersionCases, Call
 from tests.factories import (
     AgencyFactory,
     JurisdictionFactory,
-    issue_client,
     member_of,
     open_incident,
     square,
@@ -107,24 +106,30 @@ def test_an_agency_that_does_not_take_part_is_not_found(api_as, incident, duty, 
     assert response.status_code == 404
 
 
-def test_listing_costs_the_same_for_few_and_many_participants(
-    api_as, incident, duty, django_assert_max_num_queries
-):
-    client = api_as(duty)
-    with django_assert_max_num_queries(9):
-        assert len(client.get(participants_url(incident)).json()["results"]) == 1
-    for number in range(8):
-        agency = AgencyFactory(name=f"Coast Unit {number}", slug=f"coast-unit-{number}")
-        add_participant(
-            incident,
-            actor=duty,
-            agency=agency,
-            part="cooperating",
-            break_glass=True,
-            justification=JUSTIFICATION,
-        )
-    with django_assert_max_num_queries(9):
-        assert len(client.get(participants_url(incident)).json()["results"]) == 9
+class TestTheParticipantList(ApiBudgetCases):
+    """Harbor Police's duty officer lists the lead alone, then nine agencies."""
+
+    budget, sizes = 9, (1, 9)
+
+    @pytest.fixture
+    def listing(self, incident):
+        return Call("get", participants_url(incident))
+
+    @pytest.fixture
+    def grow(self, incident, duty):
+        def eight_more():
+            for number in range(8):
+                agency = AgencyFactory(name=f"Coast Unit {number}", slug=f"coast-unit-{number}")
+                add_participant(
+                    incident,
+                    actor=duty,
+                    agency=agency,
+                    part="cooperating",
+                    break_glass=True,
+                    justification=JUSTIFICATION,
+                )
+
+        return eight_more
 
 
 # Bringing an agency in
@@ -253,9 +258,7 @@ class TestEveryParticipantAddress(ApiCases):
             Call("delete", participants_url(incident, agency)),
         ]
 
-    @pytest.fixture
-    def intruders(self, fire_analyst):
-        return [fire_analyst]
+    intruders = ("fire_analyst",)
 
     @pytest.fixture
     def unchanged(self, incident):
@@ -340,17 +343,12 @@ def test_two_duty_officers_change_a_part_and_the_second_is_told_to_reread(
     assert joint_incident.participants.get(agency=other_agency).part == "assisting"
 
 
-def test_a_partner_system_must_say_which_version_it_changes(
-    api_with_token, joint_incident, agency, other_agency, problem
-):
-    _, token = issue_client(agency, "duty_officer")
-    client = api_with_token(token)
-    url = participants_url(joint_incident, other_agency)
+class TestParticipantVersions(ApiVersionCases):
+    """A partner system changes Esterly Fire's part at the version it read."""
 
-    problem(client.patch(url, {"part": "assisting"}), 428, "if_match_required")
-    response = client.patch(url, {"part": "assisting"}, HTTP_IF_MATCH='"1"')
-
-    assert response.status_code == 200, response.content
+    @pytest.fixture
+    def versioned_change(self, joint_incident, other_agency):
+        return Call("patch", participants_url(joint_incident, other_agency), {"part": "assisting"})
 
 
 def test_the_leads_part_is_fixed(api_as, incident, duty, agency, problem):

@@ -17,8 +17,7 @@ from incidents.models import (
     TimelineEntry,
 )
 from incidents.services import command
-from tests.cases import ApiCapabilityCases, ApiCases, Call
-from tests.factories import issue_client
+from tests.cases import ApiBudgetCases, ApiCapabilityCases, ApiCases, ApiVersionCases, Call
 
 INCIDENTS = "/api/v1/incidents/"
 NOW = timezone.now().replace(microsecond=0)
@@ -256,14 +255,12 @@ def test_moving_a_period_onto_another_is_refused(api_as, incident, duty, day, pr
     assert night.starts_at == NIGHT_SHIFT[0]
 
 
-def test_a_partner_system_must_send_if_match(api_with_token, agency, incident, day, problem):
-    _, token = issue_client(agency, "duty_officer")
+class TestPeriodVersions(ApiVersionCases):
+    """A partner system changes a period at the version it read."""
 
-    response = api_with_token(token).patch(
-        periods_url(incident, day), {"weather": "Calm."}, format="json"
-    )
-
-    problem(response, 428, "if_match_required")
+    @pytest.fixture
+    def versioned_change(self, incident, day):
+        return Call("patch", periods_url(incident, day), {"weather": "Calm."}, format="json")
 
 
 def test_one_period_is_read_with_its_etag(api_as, incident, analyst, day):
@@ -335,9 +332,7 @@ class TestEveryPeriodAddress(ApiCases):
             Call("get", periods_url(incident, day, "iap/")),
         ]
 
-    @pytest.fixture
-    def intruders(self, fire_analyst, northgate_admin):
-        return [fire_analyst, northgate_admin]
+    intruders = ("fire_analyst", "northgate_admin")
 
     @pytest.fixture
     def secrets(self, incident):
@@ -352,9 +347,7 @@ class TestEveryPeriodAddress(ApiCases):
 class TestPlanningNeedsCommand(ApiCapabilityCases):
     """Analysts of either agency read the plan; they may not plan or change periods."""
 
-    @pytest.fixture(params=["fire_analyst", "analyst"])
-    def reader(self, request):
-        return request.getfixturevalue(request.param)
+    readers = ("fire_analyst", "analyst")
 
     @pytest.fixture
     def night(self, joint_incident, duty):
@@ -382,19 +375,25 @@ class TestPlanningNeedsCommand(ApiCapabilityCases):
         return lambda: list(periods.values_list("pk", "weather", "is_current"))
 
 
-def test_listing_periods_costs_the_same_for_few_and_many(
-    api_as, incident, duty, day, django_assert_max_num_queries
-):
-    client = api_as(duty)
-    with django_assert_max_num_queries(10) as few:
-        assert len(client.get(periods_url(incident)).json()["results"]) == 1
-    for hour in range(9):
-        start = NOW + timedelta(days=1, hours=hour)
-        plan(
-            incident,
-            duty,
-            (start, start + timedelta(hours=1)),
-            objectives=[command.ObjectiveInput("Hold the line")] * 3,
-        )
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(client.get(periods_url(incident)).json()["results"]) == 10
+class TestThePeriodList(ApiBudgetCases):
+    """Harbor Police's duty officer lists one period, then ten with their objectives."""
+
+    budget, sizes = 10, (1, 10)
+
+    @pytest.fixture
+    def listing(self, incident, day):
+        return Call("get", periods_url(incident))
+
+    @pytest.fixture
+    def grow(self, incident, duty):
+        def nine_more():
+            for hour in range(9):
+                start = NOW + timedelta(days=1, hours=hour)
+                plan(
+                    incident,
+                    duty,
+                    (start, start + timedelta(hours=1)),
+                    objectives=[command.ObjectiveInput("Hold the line")] * 3,
+                )
+
+        return nine_more

@@ -437,9 +437,7 @@ class TestEveryPositionAddress(ApiCases):
             Call("get", chart_url(incident)),
         ]
 
-    @pytest.fixture
-    def intruders(self, fire_analyst, northgate_admin):
-        return [fire_analyst, northgate_admin]
+    intruders = ("fire_analyst", "northgate_admin")
 
     @pytest.fixture
     def secrets(self, duty):
@@ -453,9 +451,7 @@ class TestEveryPositionAddress(ApiCases):
 class TestStaffingNeedsCommand(ApiCapabilityCases):
     """Analysts of either agency read the chart; they may not staff the incident."""
 
-    @pytest.fixture(params=["fire_analyst", "analyst"])
-    def reader(self, request):
-        return request.getfixturevalue(request.param)
+    readers = ("fire_analyst", "analyst")
 
     @pytest.fixture
     def reads(self, joint_incident, safety):
@@ -465,14 +461,14 @@ class TestStaffingNeedsCommand(ApiCapabilityCases):
         ]
 
     @pytest.fixture
-    def writes(self, joint_incident, safety, reader):
-        liaison = {"kind": "liaison_officer", "person": reader.username}
+    def writes(self, joint_incident, safety):
+        liaison = {"kind": "liaison_officer", "person": "harbor-police.analyst"}
         return [
             Call("post", positions_url(joint_incident), liaison, format="json"),
             Call(
                 "patch",
                 positions_url(joint_incident, safety),
-                {"person": reader.username},
+                {"person": "harbor-police.analyst"},
                 format="json",
             ),
             Call("delete", positions_url(joint_incident, safety)),

@@ -11,13 +11,13 @@ from incidents.models import (
     RESOURCE_STEPS,
     EntryKind,
     RequestSide,
+    ResourceRequest,
     ResourceRequestStep,
     ResourceStatus,
     TimelineEntry,
 )
 from incidents.services import resource_requests as verbs
-from tests.cases import ApiCases, Call
-from tests.factories import issue_client
+from tests.cases import ApiCases, ApiStaleCases, ApiVersionCases, Call
 
 pytestmark = pytest.mark.postgres
 
@@ -325,23 +325,30 @@ def test_the_requester_corrects_a_request_not_yet_acted_on(
     problem(api_as(duty).patch(request_url(engines), {"status": "delivered"}), 400, "invalid")
 
 
-def test_a_stale_step_is_refused(api_as, problem, duty, fire_duty, engines):
-    assert (
-        api_as(fire_duty)
-        .post(transition_url(engines), {"status": "approved"}, HTTP_IF_MATCH='"1"')
-        .status_code
-        == 200
-    )
+CANCEL = {"status": "cancelled", "note": "Found our own"}
 
-    response = api_as(duty).post(
-        transition_url(engines),
-        {"status": "cancelled", "note": "Found our own"},
-        HTTP_IF_MATCH='"1"',
-    )
 
-    problem(response, 412, "stale_version")
-    engines.refresh_from_db()
-    assert (engines.status, engines.version) == ("approved", 2)
+class TestResourceRequestVersions(ApiVersionCases, ApiStaleCases):
+    """Esterly Fire approves; Harbor Police's cancel, at the old version, is refused."""
+
+    @pytest.fixture
+    def versioned_change(self, engines):
+        return Call(
+            "post", transition_url(engines), {"status": "cancelled", "note": "Found our own"}
+        )
+
+    @pytest.fixture
+    def first_change(self, engines):
+        return Call("post", transition_url(engines), {"status": "approved"})
+
+    @pytest.fixture
+    def stale_changes(self, engines):
+        return [Call("post", transition_url(engines), CANCEL)]
+
+    @pytest.fixture
+    def unchanged(self, engines):
+        found = ResourceRequest.objects.filter(pk=engines.pk)
+        return lambda: list(found.values_list("status", "version"))
 
 
 # Lists
@@ -420,20 +427,9 @@ class TestEveryResourceRequestAddress(ApiCases):
             Call("post", transition_url(engines), {"status": "cancelled", "note": "Spy"}),
         ]
 
-    @pytest.fixture
-    def intruders(self, northgate_admin):
-        return [northgate_admin]
+    intruders = ("northgate_admin",)
 
     @pytest.fixture
     def unchanged(self, engines):
         requests = engines.incident.resource_requests
         return lambda: list(requests.values_list("status", "quantity"))
-
-
-def test_a_partner_system_must_say_which_version_it_moves(api_with_token, problem, agency, engines):
-    _client, token = issue_client(agency, "duty_officer")
-    partner = api_with_token(token)
-    cancel = {"status": "cancelled", "note": "Found our own"}
-
-    problem(partner.post(transition_url(engines), cancel), 428, "if_match_required")
-    assert partner.post(transition_url(engines), cancel, HTTP_IF_MATCH='"1"').status_code == 200

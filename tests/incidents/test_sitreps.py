@@ -18,7 +18,7 @@ from incidents.services.sitreps import build_snapshot, clean_figures, issue_sitr
 from incidents.services.timeline import post_entry
 from sharing.access import Access
 from sharing.models import Event
-from tests.cases import ApiCases, Call, PageCases
+from tests.cases import ApiBudgetCases, ApiCases, Call, PageCases
 from tests.factories import member_of
 
 pytestmark = pytest.mark.django_db
@@ -348,9 +348,7 @@ class TestEveryReportAddress(ApiCases):
             Call("post", sitreps_of(incident), {}, format="json"),
         ]
 
-    @pytest.fixture
-    def intruders(self, fire_analyst):
-        return [fire_analyst]
+    intruders = ("fire_analyst",)
 
     @pytest.fixture
     def unchanged(self):
@@ -364,9 +362,7 @@ class TestThePrintableReport(PageCases):
     def addresses(self, incident, report):
         return [Call("get", printable_url(incident, report))]
 
-    @pytest.fixture
-    def intruders(self, fire_analyst):
-        return [fire_analyst]
+    intruders = ("fire_analyst",)
 
 
 def test_a_viewer_reads_reports_but_may_not_issue_or_preview(
@@ -403,14 +399,20 @@ def test_the_snapshot_costs_the_same_whatever_the_size_of_the_incident(
     assert len(few.captured_queries) == len(many.captured_queries) == 7
 
 
-def test_the_report_list_costs_the_same_for_few_or_many(
-    api_as, duty, analyst, joint_incident, django_assert_max_num_queries
-):
-    client = api_as(duty)
-    issue_sitrep(joint_incident, actor=analyst)
-    with django_assert_max_num_queries(9):
-        client.get(sitreps_of(joint_incident))
-    for _ in range(10):
+class TestTheReportList(ApiBudgetCases):
+    """Harbor Police's duty officer lists one report, then eleven."""
+
+    budget, sizes = 9, (1, 11)
+
+    @pytest.fixture
+    def listing(self, analyst, joint_incident):
         issue_sitrep(joint_incident, actor=analyst)
-    with django_assert_max_num_queries(9):
-        assert client.get(sitreps_of(joint_incident)).json()["count"] == 11
+        return Call("get", sitreps_of(joint_incident))
+
+    @pytest.fixture
+    def grow(self, analyst, joint_incident):
+        def ten_more():
+            for _ in range(10):
+                issue_sitrep(joint_incident, actor=analyst)
+
+        return ten_more

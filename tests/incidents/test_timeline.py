@@ -12,7 +12,7 @@ from incidents.services.timeline import post_entry
 from sharing.access import Access
 from sharing.models import Event
 from tests.cases import ApiCapabilityCases, ApiCases, Call
-from tests.factories import POINT, member_of, open_incident
+from tests.factories import POINT, open_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -384,9 +384,7 @@ class TestEveryTimelineAddress(ApiCases):
             Call("post", timeline_of(incident), {"kind": "note", "text": "x"}),
         ]
 
-    @pytest.fixture
-    def intruders(self, fire_analyst):
-        return [fire_analyst]
+    intruders = ("fire_analyst",)
 
     @pytest.fixture
     def unchanged(self, incident):
@@ -396,9 +394,7 @@ class TestEveryTimelineAddress(ApiCases):
 class TestWritingNeedsContribute(ApiCapabilityCases):
     """A viewer of Harbor Police reads the timeline and may not write on it."""
 
-    @pytest.fixture
-    def reader(self, agency):
-        return member_of(agency, "viewer", username="harbor-police.viewer")
+    readers = ("viewer",)
 
     @pytest.fixture
     def reads(self, incident):

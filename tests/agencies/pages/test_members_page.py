@@ -6,8 +6,6 @@ refused with 403; anyone else (another agency's administrator) gets the same 404
 an agency that does not exist; a signed-out visitor is sent to sign in.
 """
 
-from django.test import Client
-
 from agencies import services
 from agencies.access import has_capability
 from agencies.capabilities import Capability
@@ -274,10 +272,9 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client, admin, agency):
     assert response.headers["Location"] == f"/login/?next={MEMBERS}"
 
 
-def test_a_post_without_the_csrf_token_is_refused(admin, agency):
+def test_a_post_without_the_csrf_token_is_refused(signed_in, admin, agency):
     UserFactory(username="jo.marsh")
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(admin)
+    client = signed_in(admin, enforce_csrf_checks=True)
 
     response = client.post(MEMBERS, {"user": "jo.marsh", "role": "viewer"})
 

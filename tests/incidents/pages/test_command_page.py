@@ -680,9 +680,7 @@ def command_rows():
 class TestAnAnalystMayNotCommand(PageCapabilityCases):
     """Harbor Police's analyst reads the tab; every command action is refused."""
 
-    @pytest.fixture
-    def reader(self, analyst):
-        return analyst
+    readers = ("analyst",)
 
     @pytest.fixture
     def writes(self, actions):
@@ -710,9 +708,7 @@ class TestEveryCommandAddress(PageCases):
             *actions,
         ]
 
-    @pytest.fixture
-    def intruders(self, northgate_duty):
-        return [northgate_duty]
+    intruders = ("northgate_duty",)
 
     @pytest.fixture
     def secrets(self):

@@ -2,18 +2,12 @@
 Two people editing at once never overwrite each other silently."""
 
 import pytest
-from django.test import Client
 
 from incidents.models import Incident
 from incidents.services.incidents import update_incident
-from tests.cases import Call, PageCases
+from tests.cases import Call, PageCases, PageStaleCases
 
 pytestmark = pytest.mark.django_db
-
-STALE = (
-    "Someone else changed this since you opened it; here is the current version — "
-    "re-apply your change."
-)
 
 
 def edit_of(incident) -> str:
@@ -75,20 +69,30 @@ def test_moving_the_location_sends_a_geojson_point(signed_in, incident, duty):
     assert (incident.latitude, incident.longitude) == (46.1, -123.8)
 
 
-def test_a_stale_edit_shows_the_current_version_to_re_apply_the_change(signed_in, incident, duty):
-    opened = details(incident, severity="5")
-    update_incident(incident, actor=duty, title="Dock Street fire")
-    incident.refresh_from_db()
+class TestAStaleEdit(PageStaleCases):
+    """The duty officer raises the severity on a page opened before the title changed."""
 
-    response = signed_in(duty).post(edit_of(incident), opened)
+    @pytest.fixture
+    def stale_post(self, incident):
+        return Call("post", edit_of(incident), details(incident, severity="5"))
 
-    assert response.status_code == 409
-    page = response.content.decode()
-    assert STALE in page
-    assert 'value="Dock Street fire"' in page
-    assert f'name="version" value="{incident.version}"' in page
-    incident.refresh_from_db()
-    assert (incident.title, incident.severity) == ("Dock Street fire", 3)
+    @pytest.fixture
+    def move_on(self, incident, duty):
+        def retitle():
+            update_incident(incident, actor=duty, title="Dock Street fire")
+            incident.refresh_from_db()
+            return incident.version
+
+        return retitle
+
+    @pytest.fixture
+    def shown(self):
+        return ['value="Dock Street fire"']
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        this = Incident.objects.filter(pk=incident.pk)
+        return lambda: list(this.values_list("title", "severity"))
 
 
 def test_a_blank_title_is_refused_beside_the_field(signed_in, incident, duty):
@@ -153,9 +157,7 @@ class TestEveryEditAddress(PageCases):
             Call("post", marking_of(incident), {"tlp": "CLEAR", "version": "1"}),
         ]
 
-    @pytest.fixture
-    def intruders(self, fire_duty):
-        return [fire_duty]
+    intruders = ("fire_duty",)
 
     @pytest.fixture
     def unchanged(self, incident):
@@ -183,19 +185,26 @@ def test_raising_the_marking_says_what_it_withdrew(signed_in, incident, duty):
     )
 
 
-def test_a_stale_marking_change_shows_the_current_version(signed_in, incident, duty):
-    opened_at = incident.version
-    update_incident(incident, actor=duty, severity=5)
-    incident.refresh_from_db()
+class TestAStaleMarkingChange(PageStaleCases):
+    """The duty officer marks RED on a page opened before the severity changed."""
 
-    response = signed_in(duty).post(marking_of(incident), {"tlp": "RED", "version": opened_at})
+    @pytest.fixture
+    def stale_post(self, incident):
+        return Call("post", marking_of(incident), {"tlp": "RED", "version": incident.version})
 
-    assert response.status_code == 409
-    page = response.content.decode()
-    assert STALE in page
-    assert f'name="version" value="{incident.version}"' in page
-    incident.refresh_from_db()
-    assert incident.tlp == "AMBER"
+    @pytest.fixture
+    def move_on(self, incident, duty):
+        def raise_severity():
+            update_incident(incident, actor=duty, severity=5)
+            incident.refresh_from_db()
+            return incident.version
+
+        return raise_severity
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        this = Incident.objects.filter(pk=incident.pk)
+        return lambda: list(this.values_list("tlp"))
 
 
 def test_an_unknown_marking_is_refused_beside_the_field(signed_in, incident, duty):
@@ -205,9 +214,8 @@ def test_an_unknown_marking_is_refused_beside_the_field(signed_in, incident, dut
     assert 'id="marking-tlp_errors" role="alert">' in response.content.decode()
 
 
-def test_the_edit_form_is_guarded_by_csrf(incident, duty):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(duty)
+def test_the_edit_form_is_guarded_by_csrf(signed_in, incident, duty):
+    client = signed_in(duty, enforce_csrf_checks=True)
 
     assert client.post(edit_of(incident), details(incident, title="Forged")).status_code == 403
     incident.refresh_from_db()

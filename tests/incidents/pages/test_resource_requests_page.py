@@ -10,15 +10,10 @@ from django.urls import reverse
 
 from incidents.models import ResourceRequest, ResourceRequestStep
 from incidents.services import resource_requests as verbs
-from tests.cases import Call, PageCases
+from tests.cases import STALE, Call, PageCases, PageStaleCases
 from tests.factories import member_of
 
 pytestmark = pytest.mark.postgres
-
-STALE = (
-    "Someone else changed this since you opened it; here is the current version — "
-    "re-apply your change."
-)
 
 
 def list_url(incident) -> str:
@@ -298,19 +293,26 @@ def test_denying_says_why_beside_the_note_and_asks_first(signed_in, fire_duty, e
     assert engines.status == "requested"
 
 
-def test_a_step_taken_on_a_stale_page_is_refused(signed_in, duty, fire_duty, engines):
-    verbs.take_step(engines, "approved", actor=fire_duty)
+class TestAStepOnAStalePage(PageStaleCases):
+    """Harbor Police cancels on a page opened before Esterly Fire approved."""
 
-    response = signed_in(duty).post(
-        step_url(engines), {"to": "cancelled", "note": "Not needed", "version": 1}
-    )
+    @pytest.fixture
+    def stale_post(self, engines):
+        return Call(
+            "post", step_url(engines), {"to": "cancelled", "note": "Not needed", "version": 1}
+        )
 
-    assert response.status_code == 409
-    page = response.content.decode()
-    assert STALE in page
-    assert 'name="version" value="2"' in page
-    engines.refresh_from_db()
-    assert engines.status == "approved"
+    @pytest.fixture
+    def move_on(self, engines, fire_duty):
+        def approve():
+            verbs.take_step(engines, "approved", actor=fire_duty)
+            return 2
+
+        return approve
+
+    @pytest.fixture
+    def unchanged(self, engines):
+        return lambda: ResourceRequest.objects.get(pk=engines.pk).status
 
 
 def test_a_double_submitted_step_is_taken_once(signed_in, fire_duty, engines):
@@ -400,9 +402,7 @@ class TestEveryResourceRequestPage(PageCases):
             Call("post", step_url(engines), {"to": "cancelled", "note": "x", "version": 1}),
         ]
 
-    @pytest.fixture
-    def intruders(self, northgate_duty):
-        return [northgate_duty]
+    intruders = ("northgate_duty",)
 
     @pytest.fixture
     def unchanged(self, joint_incident):

@@ -5,7 +5,6 @@ Northgate EMS; the page refuses exactly what the verbs refuse, where it was aske
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from incidents.models import IncidentShare
@@ -295,9 +294,7 @@ class TestEverySharingAddress(PageCases):
             ),
         ]
 
-    @pytest.fixture
-    def intruders(self, fire_analyst):
-        return [fire_analyst]
+    intruders = ("fire_analyst",)
 
     @pytest.fixture
     def unchanged(self, incident):
@@ -306,9 +303,8 @@ class TestEverySharingAddress(PageCases):
         )
 
 
-def test_a_change_without_the_csrf_token_is_refused(duty, incident, mutual_aid):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(duty)
+def test_a_change_without_the_csrf_token_is_refused(signed_in, duty, incident, mutual_aid):
+    client = signed_in(duty, enforce_csrf_checks=True)
 
     response = client.post(
         url("incident-share-agency", incident),

@@ -164,9 +164,7 @@ class TestEveryReportPage(PageCases):
             Call("post", issue_url(incident), FIGURES),
         ]
 
-    @pytest.fixture
-    def intruders(self, fire_analyst):
-        return [fire_analyst]
+    intruders = ("fire_analyst",)
 
     @pytest.fixture
     def unchanged(self):

@@ -4,7 +4,6 @@ partners at Esterly Fire use them; an agency the incident is not shared with fin
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from incidents.models import Incident, StatusChange
@@ -15,14 +14,9 @@ from incidents.services.timeline import post_entry
 from sharing.access import Access
 from sharing.models import AuditAction, AuditRecord
 from tests.cases import Call, PageCases
-from tests.factories import member_of, open_incident, square
+from tests.factories import open_incident, square
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def viewer(agency):
-    return member_of(agency, "viewer", username="harbor-police.viewer")
 
 
 def summary_of(incident) -> str:
@@ -104,9 +98,7 @@ class TestTheSummaryAddresses(PageCases):
         activate = {"to": "active", "reason": "Crews", "version": incident.version}
         return [Call("get", summary_of(incident)), Call("post", status_of(incident), activate)]
 
-    @pytest.fixture
-    def intruders(self, fire_analyst, fire_duty):
-        return [fire_analyst, fire_duty]
+    intruders = ("fire_analyst", "fire_duty")
 
     @pytest.fixture
     def unchanged(self, incident):
@@ -187,9 +179,8 @@ def test_the_status_buttons_are_shown_only_to_command(signed_in, incident, duty,
     assert 'name="to"' not in signed_in(viewer).get(summary_of(incident)).content.decode()
 
 
-def test_the_status_form_is_guarded_by_csrf(incident, duty):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(duty)
+def test_the_status_form_is_guarded_by_csrf(signed_in, incident, duty):
+    client = signed_in(duty, enforce_csrf_checks=True)
 
     response = client.post(
         status_of(incident), {"to": "active", "reason": "x", "version": incident.version}

@@ -4,7 +4,6 @@ Each line keeps its own marking, and a line the API hides is not on the page eit
 import re
 
 import pytest
-from django.test import Client
 
 from incidents.models import TimelineEntry
 from incidents.services.sharing import grant_person
@@ -159,9 +158,8 @@ def test_a_double_submitted_entry_is_written_once(signed_in, incident, analyst):
     assert TimelineEntry.objects.filter(text="Hydrant 12 dry").count() == 1
 
 
-def test_posting_is_guarded_by_csrf(incident, analyst):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(analyst)
+def test_posting_is_guarded_by_csrf(signed_in, incident, analyst):
+    client = signed_in(analyst, enforce_csrf_checks=True)
 
     response = client.post(post_url(incident), {"kind": "note", "text": "Forged", "tlp": "AMBER"})
 
@@ -200,9 +198,7 @@ class TestEveryTimelinePage(PageCases):
             Call("post", correct_url(incident, entry), form),
         ]
 
-    @pytest.fixture
-    def intruders(self, fire_analyst):
-        return [fire_analyst]
+    intruders = ("fire_analyst",)
 
     @pytest.fixture
     def unchanged(self, incident):

@@ -9,7 +9,6 @@ party to; a visitor is sent to sign in.
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from sharing.models import AgreementStatus, SharingAgreement
@@ -289,9 +288,8 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client, mutual_aid):
         assert response.headers["Location"] == f"/login/?next={url}"
 
 
-def test_a_suspension_without_the_csrf_token_is_refused(admin, mutual_aid):
-    browser = Client(enforce_csrf_checks=True)
-    browser.force_login(admin)
+def test_a_suspension_without_the_csrf_token_is_refused(signed_in, admin, mutual_aid):
+    browser = signed_in(admin, enforce_csrf_checks=True)
 
     response = browser.post(action_url(HARBOR, mutual_aid, "suspend"), {"reason": "because"})
 
