@@ -31,7 +31,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.factories import issue_client
+from agencies.services import change_member, revoke_api_client
+from tests.factories import issue_client, member_of
 
 HIDDEN = "There is nothing here, or nothing you may see."
 STALE = (
@@ -74,6 +75,13 @@ class Declared:
         return [request.getfixturevalue(name) for name in self.readers]
 
     @pytest.fixture
+    def departed(self, agency):
+        """A Harbor Police analyst who has left: signed in still, a member no longer."""
+        person = member_of(agency, "analyst", username="harbor-police.departed")
+        change_member(person.memberships.get(), is_active=False)
+        return person
+
+    @pytest.fixture
     def reads(self):
         return []
 
@@ -87,7 +95,7 @@ class Declared:
 
 
 def another_agency_finds_nothing(sign_in, intruders, addresses, unchanged, secrets, hidden):
-    """Every address answers each intruder 404 (`hidden` checks the body) and shows no
+    """Every address answers each of the `intruders` 404 (`hidden` checks the body) and shows no
     secret; nothing changes."""
     before = unchanged()
     for person in intruders:
@@ -103,23 +111,29 @@ def another_agency_finds_nothing(sign_in, intruders, addresses, unchanged, secre
 
 
 class ApiCases(Declared):
-    """The API's refusals: 401 signed out, and for another agency the 404 problem
-    document of an address that does not exist."""
+    """The API's refusals: 401 signed out or with a revoked token; for another agency,
+    and for a member who has left, the 404 problem document of an address that does not
+    exist."""
 
-    def test_another_agency_finds_nothing_at_any_address(
-        self, api_as, intruder_people, addresses, unchanged, secrets
+    def test_another_agency_or_a_departed_member_finds_nothing(
+        self, api_as, intruder_people, departed, addresses, unchanged, secrets
     ):
         def not_found(response):
             return response.json()["code"] == "not_found"
 
-        another_agency_finds_nothing(
-            api_as, intruder_people, addresses, unchanged, secrets, not_found
-        )
+        people = [*intruder_people, departed]
+        another_agency_finds_nothing(api_as, people, addresses, unchanged, secrets, not_found)
 
-    def test_anonymous_callers_are_asked_to_sign_in(self, api, addresses, unchanged, problem):
+    def test_anonymous_callers_and_revoked_clients_are_asked_to_sign_in(
+        self, api, api_with_token, agency, admin, addresses, unchanged, problem
+    ):
+        bridge, token = issue_client(agency, "duty_officer", scopes=("read", "write"))
+        revoke_api_client(bridge, actor=admin)
+        revoked = api_with_token(token)
         before = unchanged()
         for call in addresses:
             problem(call.send(api), 401, "not_authenticated")
+            problem(call.send(revoked), 401, "invalid_token")
         assert unchanged() == before
 
 
@@ -202,16 +216,18 @@ def rows(response) -> int:
 
 class PageCases(Declared):
     """The pages' refusals: signed out, every address sends to the sign-in page and back;
-    another agency meets the 404 page of an address that does not exist."""
+    another agency, and a member who has left, meet the 404 page of an address that does
+    not exist."""
 
-    def test_another_agency_finds_nothing_at_any_address(
-        self, signed_in, intruder_people, addresses, unchanged, secrets
+    def test_another_agency_or_a_departed_member_finds_nothing(
+        self, signed_in, intruder_people, departed, addresses, unchanged, secrets
     ):
         def not_found_page(response):
             return HIDDEN in response.content.decode()
 
+        people = [*intruder_people, departed]
         another_agency_finds_nothing(
-            signed_in, intruder_people, addresses, unchanged, secrets, not_found_page
+            signed_in, people, addresses, unchanged, secrets, not_found_page
         )
 
     def test_anonymous_visitors_are_sent_to_sign_in(self, client, addresses, unchanged):
