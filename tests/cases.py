@@ -169,10 +169,12 @@ class ApiVersionCases:
 
 
 class ApiStaleCases(Declared):
-    """Two editors read version 1; the first changes it; each change of the second at
-    version 1 gets 412 `stale_version` naming version 2, and lands nothing."""
+    """Two editors read version 1; the first changes it (leaving `unchanged()` as
+    `first_leaves`); each change of the second at version 1 gets 412 `stale_version`
+    naming version 2, and lands nothing."""
 
     editors = ("fire_duty", "duty")
+    first_leaves: object
 
     def test_a_stale_change_is_refused_with_the_current_version(
         self, request, api_as, first_change, stale_changes, unchanged, problem
@@ -181,11 +183,11 @@ class ApiStaleCases(Declared):
         at_one = {"HTTP_IF_MATCH": '"1"'}
 
         assert first_change.but(**at_one).send(first).status_code == 200
-        before = unchanged()
+        assert unchanged() == self.first_leaves
         for call in stale_changes:
             body = problem(call.but(**at_one).send(second), 412, "stale_version")
             assert body["current_version"] == '"2"', call
-        assert unchanged() == before
+        assert unchanged() == self.first_leaves
 
 
 class ApiBudgetCases:

@@ -331,6 +331,8 @@ CANCEL = {"status": "cancelled", "note": "Found our own"}
 class TestResourceRequestVersions(ApiVersionCases, ApiStaleCases):
     """Esterly Fire approves; Harbor Police's cancel, at the old version, is refused."""
 
+    first_leaves = [("approved", 2)]
+
     @pytest.fixture
     def versioned_change(self, engines):
         return Call(

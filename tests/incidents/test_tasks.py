@@ -316,6 +316,8 @@ def task(duty, joint_incident):
 class TestTaskVersions(ApiVersionCases, ApiStaleCases):
     """Esterly Fire's duty officer renames the task; Harbor's, at the old version, is refused."""
 
+    first_leaves = [("Theirs", "open")]
+
     @pytest.fixture
     def versioned_change(self, task):
         return Call("post", status_url(task), {"status": "done"})
