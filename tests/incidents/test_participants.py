@@ -246,6 +246,8 @@ def test_a_red_incident_takes_no_agency_in(api_as, duty, mutual_aid, problem):
 class TestEveryParticipantAddress(ApiCases):
     """The warehouse fire is Harbor Police's alone: Esterly Fire finds no participant."""
 
+    intruders = ("fire_analyst",)
+
     @pytest.fixture
     def addresses(self, incident, agency):
         return [
@@ -257,8 +259,6 @@ class TestEveryParticipantAddress(ApiCases):
             Call("patch", participants_url(incident, agency), {"part": "assisting"}),
             Call("delete", participants_url(incident, agency)),
         ]
-
-    intruders = ("fire_analyst",)
 
     @pytest.fixture
     def unchanged(self, incident):

@@ -321,6 +321,8 @@ def test_the_iap_lists_objectives_organization_and_assignments(
 class TestEveryPeriodAddress(ApiCases):
     """The warehouse fire is Harbor Police's alone: another agency finds no period."""
 
+    intruders = ("fire_analyst", "northgate_admin")
+
     @pytest.fixture
     def addresses(self, incident, day):
         return [
@@ -331,8 +333,6 @@ class TestEveryPeriodAddress(ApiCases):
             Call("post", periods_url(incident, day, "activate/")),
             Call("get", periods_url(incident, day, "iap/")),
         ]
-
-    intruders = ("fire_analyst", "northgate_admin")
 
     @pytest.fixture
     def secrets(self, incident):

@@ -425,6 +425,8 @@ def safety(day, duty):
 class TestEveryPositionAddress(ApiCases):
     """The warehouse fire is Harbor Police's alone: another agency finds no post."""
 
+    intruders = ("fire_analyst", "northgate_admin")
+
     @pytest.fixture
     def addresses(self, incident, safety):
         liaison = {"kind": "liaison_officer", "person": "esterly-fire.analyst"}
@@ -436,8 +438,6 @@ class TestEveryPositionAddress(ApiCases):
             Call("delete", positions_url(incident, safety)),
             Call("get", chart_url(incident)),
         ]
-
-    intruders = ("fire_analyst", "northgate_admin")
 
     @pytest.fixture
     def secrets(self, duty):

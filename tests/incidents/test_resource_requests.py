@@ -412,6 +412,8 @@ def test_listing_requests_costs_the_same_for_few_or_many(
 class TestEveryResourceRequestAddress(ApiCases):
     """Northgate EMS takes no part: it finds no request; nobody signed out does."""
 
+    intruders = ("northgate_admin",)
+
     @pytest.fixture
     def addresses(self, engines):
         incident = engines.incident
@@ -428,8 +430,6 @@ class TestEveryResourceRequestAddress(ApiCases):
             Call("patch", request_url(engines), {"quantity": 9}),
             Call("post", transition_url(engines), {"status": "cancelled", "note": "Spy"}),
         ]
-
-    intruders = ("northgate_admin",)
 
     @pytest.fixture
     def unchanged(self, engines):

@@ -338,6 +338,8 @@ def report(duty, incident):
 class TestEveryReportAddress(ApiCases):
     """The warehouse fire is Harbor Police's alone: Esterly Fire finds no report."""
 
+    intruders = ("fire_analyst",)
+
     @pytest.fixture
     def addresses(self, incident, report):
         return [
@@ -348,8 +350,6 @@ class TestEveryReportAddress(ApiCases):
             Call("post", sitreps_of(incident), {}, format="json"),
         ]
 
-    intruders = ("fire_analyst",)
-
     @pytest.fixture
     def unchanged(self):
         return lambda: SituationReport.objects.count()
@@ -358,11 +358,11 @@ class TestEveryReportAddress(ApiCases):
 class TestThePrintableReport(PageCases):
     """The printable report is a page: signed in, and of an incident one may see."""
 
+    intruders = ("fire_analyst",)
+
     @pytest.fixture
     def addresses(self, incident, report):
         return [Call("get", printable_url(incident, report))]
-
-    intruders = ("fire_analyst",)
 
 
 def test_a_viewer_reads_reports_but_may_not_issue_or_preview(

@@ -415,6 +415,8 @@ class TestTheTaskList(ApiBudgetCases):
 class TestEveryTaskAddress(ApiCases):
     """Northgate EMS takes no part: it finds no task; nobody signed out does."""
 
+    intruders = ("northgate_admin",)
+
     @pytest.fixture
     def addresses(self, joint_incident, task):
         spy = {"title": "Spy", "assigned_agency": "harbor-police"}
@@ -425,8 +427,6 @@ class TestEveryTaskAddress(ApiCases):
             Call("patch", task_url(task), {"title": "Spy"}),
             Call("post", status_url(task), {"status": "done"}),
         ]
-
-    intruders = ("northgate_admin",)
 
     @pytest.fixture
     def unchanged(self, joint_incident):

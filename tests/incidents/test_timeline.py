@@ -375,6 +375,8 @@ def test_the_timeline_is_append_only(api_as, duty, incident, method, problem):
 class TestEveryTimelineAddress(ApiCases):
     """The warehouse fire is Harbor Police's alone: Esterly Fire finds no timeline."""
 
+    intruders = ("fire_analyst",)
+
     @pytest.fixture
     def addresses(self, duty, incident):
         entry = post_entry(incident, actor=duty, kind="note", text="Ours")
@@ -383,8 +385,6 @@ class TestEveryTimelineAddress(ApiCases):
             Call("get", entry_url(incident, entry)),
             Call("post", timeline_of(incident), {"kind": "note", "text": "x"}),
         ]
-
-    intruders = ("fire_analyst",)
 
     @pytest.fixture
     def unchanged(self, incident):

@@ -698,6 +698,8 @@ class TestAnAnalystMayNotCommand(PageCapabilityCases):
 class TestEveryCommandAddress(PageCases):
     """Northgate EMS takes no part: it finds nothing; nobody signed out does."""
 
+    intruders = ("northgate_duty",)
+
     @pytest.fixture
     def addresses(self, joint_incident, actions):
         return [
@@ -707,8 +709,6 @@ class TestEveryCommandAddress(PageCases):
             Call("get", act("print-ics204", joint_incident, 1)),
             *actions,
         ]
-
-    intruders = ("northgate_duty",)
 
     @pytest.fixture
     def secrets(self):

@@ -149,6 +149,8 @@ def test_the_edit_link_is_offered_only_to_command(signed_in, incident, duty, ana
 class TestEveryEditAddress(PageCases):
     """Esterly Fire's duty officer finds nothing to edit of Harbor Police's incident."""
 
+    intruders = ("fire_duty",)
+
     @pytest.fixture
     def addresses(self, incident):
         return [
@@ -156,8 +158,6 @@ class TestEveryEditAddress(PageCases):
             Call("post", edit_of(incident), details(incident, title="Ours")),
             Call("post", marking_of(incident), {"tlp": "CLEAR", "version": "1"}),
         ]
-
-    intruders = ("fire_duty",)
 
     @pytest.fixture
     def unchanged(self, incident):

@@ -390,6 +390,8 @@ def test_only_the_requester_corrects_and_only_before_anyone_acts(
 class TestEveryResourceRequestPage(PageCases):
     """Northgate EMS takes no part: it finds no request page; nobody signed out does."""
 
+    intruders = ("northgate_duty",)
+
     @pytest.fixture
     def addresses(self, joint_incident, engines):
         spy = {"supplying_agency": "esterly-fire", "resource_kind": "Spy", "quantity": "1"}
@@ -401,8 +403,6 @@ class TestEveryResourceRequestPage(PageCases):
             Call("post", update_url(engines), edit_body(engines, quantity="9")),
             Call("post", step_url(engines), {"to": "cancelled", "note": "x", "version": 1}),
         ]
-
-    intruders = ("northgate_duty",)
 
     @pytest.fixture
     def unchanged(self, joint_incident):

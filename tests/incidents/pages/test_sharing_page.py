@@ -270,6 +270,8 @@ def test_an_analyst_sees_who_has_it_but_may_change_nothing(
 class TestEverySharingAddress(PageCases):
     """Harbor Police broke glass for Northgate EMS; Esterly Fire finds nothing of it."""
 
+    intruders = ("fire_analyst",)
+
     @pytest.fixture
     def share(self, duty, incident, northgate):
         return sharing_verbs.share_incident(
@@ -293,8 +295,6 @@ class TestEverySharingAddress(PageCases):
                 for name, args in posts
             ),
         ]
-
-    intruders = ("fire_analyst",)
 
     @pytest.fixture
     def unchanged(self, incident):

@@ -154,6 +154,8 @@ def test_a_viewer_reads_reports_but_may_not_issue_or_preview(signed_in, agency, 
 class TestEveryReportPage(PageCases):
     """The warehouse fire is Harbor Police's alone: Esterly Fire finds no report page."""
 
+    intruders = ("fire_analyst",)
+
     @pytest.fixture
     def addresses(self, duty, incident):
         issue_sitrep(incident, actor=duty)
@@ -163,8 +165,6 @@ class TestEveryReportPage(PageCases):
             Call("post", issue_url(incident), {**FIGURES, "form_key": "probe"}),
             Call("post", issue_url(incident), FIGURES),
         ]
-
-    intruders = ("fire_analyst",)
 
     @pytest.fixture
     def unchanged(self):

@@ -93,12 +93,12 @@ def test_a_red_entry_is_absent_from_the_latest_for_a_reader_without_a_named_gran
 class TestTheSummaryAddresses(PageCases):
     """Esterly Fire finds no such incident; nobody signed out does."""
 
+    intruders = ("fire_analyst", "fire_duty")
+
     @pytest.fixture
     def addresses(self, incident):
         activate = {"to": "active", "reason": "Crews", "version": incident.version}
         return [Call("get", summary_of(incident)), Call("post", status_of(incident), activate)]
-
-    intruders = ("fire_analyst", "fire_duty")
 
     @pytest.fixture
     def unchanged(self, incident):

@@ -466,6 +466,8 @@ def test_only_command_edits_a_task(signed_in, duty, fire_responder, joint_incide
 class TestEveryTaskPage(PageCases):
     """Northgate EMS takes no part: it finds no task page; nobody signed out does."""
 
+    intruders = ("northgate_duty",)
+
     @pytest.fixture
     def task(self, duty, fire, joint_incident):
         return give(joint_incident, duty, assigned_agency=fire)
@@ -482,8 +484,6 @@ class TestEveryTaskPage(PageCases):
             Call("post", status_url(task), done),
             Call("post", status_url(task), done, HTTP_HX_REQUEST="true"),
         ]
-
-    intruders = ("northgate_duty",)
 
     @pytest.fixture
     def unchanged(self, joint_incident):

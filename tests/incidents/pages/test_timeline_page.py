@@ -187,6 +187,8 @@ def test_a_viewer_reads_but_may_not_write(signed_in, incident, duty, agency):
 class TestEveryTimelinePage(PageCases):
     """The warehouse fire is Harbor Police's alone: Esterly Fire finds no timeline page."""
 
+    intruders = ("fire_analyst",)
+
     @pytest.fixture
     def addresses(self, duty, incident):
         (entry,) = people_wrote(incident, duty, "Cordon set")
@@ -197,8 +199,6 @@ class TestEveryTimelinePage(PageCases):
             Call("get", correct_url(incident, entry)),
             Call("post", correct_url(incident, entry), form),
         ]
-
-    intruders = ("fire_analyst",)
 
     @pytest.fixture
     def unchanged(self, incident):
