@@ -298,7 +298,7 @@ def test_a_report_cannot_be_edited_through_the_api(
 
 
 def test_the_printable_report_shows_its_marking_figures_and_signature(
-    client, analyst, joint_incident, period
+    signed_in, analyst, joint_incident, period
 ):
     report = issue_sitrep(
         joint_incident,
@@ -306,8 +306,7 @@ def test_the_printable_report_shows_its_marking_figures_and_signature(
         summary="<script>alert('x')</script> contained",
         figures=FIGURES,
     )
-    client.force_login(analyst)
-    response = client.get(printable_url(joint_incident, report))
+    response = signed_in(analyst).get(printable_url(joint_incident, report))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -321,9 +320,11 @@ def test_the_printable_report_shows_its_marking_figures_and_signature(
     assert "Protect exposures on Pier 4" in page
 
 
-def test_an_unknown_report_number_is_not_found(client, analyst, joint_incident):
-    client.force_login(analyst)
-    assert client.get(f"/incidents/{joint_incident.public_id}/sitreps/7/").status_code == 404
+def test_an_unknown_report_number_is_not_found(signed_in, analyst, joint_incident):
+    assert (
+        signed_in(analyst).get(f"/incidents/{joint_incident.public_id}/sitreps/7/").status_code
+        == 404
+    )
 
 
 # Who may
