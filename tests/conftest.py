@@ -11,6 +11,7 @@ from http import HTTPStatus
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from rest_framework.test import APIClient
 
 from coordination.api import PROBLEM_CONTENT_TYPE
@@ -97,6 +98,12 @@ def analyst(agency):
 
 
 @pytest.fixture
+def viewer(agency):
+    """Harbor Police's viewer: reads, and may change nothing."""
+    return member_of(agency, "viewer", username="harbor-police.viewer")
+
+
+@pytest.fixture
 def other_admin(other_agency):
     return member_of(other_agency, "admin", username="esterly-fire.admin")
 
@@ -121,6 +128,19 @@ def api_as():
         client = APIClient()
         client.force_login(user)
         return client
+
+    return sign_in
+
+
+@pytest.fixture
+def signed_in():
+    """A fresh browser signed in as `user`, for the pages: `signed_in(duty).get(url)`.
+    Keyword arguments go to Django's test `Client` (`enforce_csrf_checks=True`, ...)."""
+
+    def sign_in(user, **client_options):
+        browser = Client(**client_options)
+        browser.force_login(user)
+        return browser
 
     return sign_in
 

@@ -25,6 +25,12 @@ def responder(agency):
 
 
 @pytest.fixture
+def northgate_duty(northgate):
+    """Northgate EMS's duty officer: sees nothing of the warehouse fire."""
+    return member_of(northgate, "duty_officer", username="northgate-ems.duty_officer")
+
+
+@pytest.fixture
 def mutual_aid(agency, other_agency, admin, other_admin):
     """Harbor Police and Esterly Fire share up to AMBER+STRICT, every incident type."""
     return agreement_between(agency, other_agency, actor_first=admin, actor_second=other_admin)

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,13 +19,6 @@ NOW = timezone.now().replace(microsecond=0)
 
 def iap_page(incident, number=1):
     return reverse("print-iap", args=[incident.public_id, number])
-
-
-def browser(user=None):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -56,8 +48,10 @@ def day(joint_incident, duty, fire_duty, other_agency):
     return period
 
 
-def test_the_duty_officer_prints_the_plan_marked_at_top_and_bottom(joint_incident, duty, day):
-    response = browser(duty).get(iap_page(joint_incident))
+def test_the_duty_officer_prints_the_plan_marked_at_top_and_bottom(
+    signed_in, joint_incident, duty, day
+):
+    response = signed_in(duty).get(iap_page(joint_incident))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -83,47 +77,51 @@ def fire_duty_name(period):
     return commanders.get().person.get_full_name()
 
 
-def test_what_people_typed_is_escaped(joint_incident, duty, day):
-    page = browser(duty).get(iap_page(joint_incident)).content.decode()
+def test_what_people_typed_is_escaped(signed_in, joint_incident, duty, day):
+    page = signed_in(duty).get(iap_page(joint_incident)).content.decode()
 
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Protect the &lt;b&gt;fuel depot&lt;/b&gt;." in page
 
 
-def test_the_page_carries_a_stricter_marking_when_the_incident_has_one(joint_incident, duty, day):
+def test_the_page_carries_a_stricter_marking_when_the_incident_has_one(
+    signed_in, joint_incident, duty, day
+):
     joint_incident.tlp = "AMBER+STRICT"
     joint_incident.save(update_fields=["tlp"])
 
-    page = browser(duty).get(iap_page(joint_incident)).content.decode()
+    page = signed_in(duty).get(iap_page(joint_incident)).content.decode()
 
     assert page.count("TLP:AMBER+STRICT</") == 2
 
 
-def test_printing_an_amber_plan_is_audited(joint_incident, duty, day):
-    browser(duty).get(iap_page(joint_incident))
+def test_printing_an_amber_plan_is_audited(signed_in, joint_incident, duty, day):
+    signed_in(duty).get(iap_page(joint_incident))
 
     assert AuditRecord.objects.filter(action=AuditAction.VIEWED, actor=duty).exists()
 
 
-def test_a_partner_agency_in_unified_command_may_print_it(joint_incident, fire_analyst, day):
-    response = browser(fire_analyst).get(iap_page(joint_incident))
+def test_a_partner_agency_in_unified_command_may_print_it(
+    signed_in, joint_incident, fire_analyst, day
+):
+    response = signed_in(fire_analyst).get(iap_page(joint_incident))
 
     assert response.status_code == 200
     assert "TLP:AMBER" in response.content.decode()
 
 
-def test_someone_signed_out_is_sent_to_sign_in(joint_incident, day):
-    response = browser().get(iap_page(joint_incident))
+def test_someone_signed_out_is_sent_to_sign_in(client, joint_incident, day):
+    response = client.get(iap_page(joint_incident))
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
 
-def test_outsiders_see_nothing_of_the_plan(joint_incident, day, northgate, outsider):
+def test_outsiders_see_nothing_of_the_plan(signed_in, joint_incident, day, northgate, outsider):
     stranger = member_of(northgate, "duty_officer", username="northgate-ems.duty_officer")
     for person in (stranger, outsider):
-        response = browser(person).get(iap_page(joint_incident))
+        response = signed_in(person).get(iap_page(joint_incident))
         page = response.content.decode()
         assert response.status_code == 404
         assert joint_incident.title not in page
@@ -132,14 +130,16 @@ def test_outsiders_see_nothing_of_the_plan(joint_incident, day, northgate, outsi
         assert "Evacuate Dock Street" not in page
 
 
-def test_a_plan_that_does_not_exist_is_not_found(joint_incident, duty, day):
-    assert browser(duty).get(iap_page(joint_incident, 2)).status_code == 404
+def test_a_plan_that_does_not_exist_is_not_found(signed_in, joint_incident, duty, day):
+    assert signed_in(duty).get(iap_page(joint_incident, 2)).status_code == 404
 
 
-def test_a_hidden_incident_answers_exactly_like_a_missing_plan(incident, duty, fire_analyst):
+def test_a_hidden_incident_answers_exactly_like_a_missing_plan(
+    signed_in, incident, duty, fire_analyst
+):
     command.open_period(incident, actor=duty, starts_at=NOW, ends_at=NOW + timedelta(hours=12))
-    hidden = browser(fire_analyst).get(iap_page(incident))
-    missing = browser(fire_analyst).get(iap_page(incident, 7))
+    hidden = signed_in(fire_analyst).get(iap_page(incident))
+    missing = signed_in(fire_analyst).get(iap_page(incident, 7))
 
     assert hidden.status_code == missing.status_code == 404
     assert without_csrf_token(hidden) == without_csrf_token(missing)
@@ -153,9 +153,9 @@ def without_csrf_token(response):
 
 
 def test_the_page_costs_the_same_for_small_and_large_plans(
-    joint_incident, duty, day, other_agency, django_assert_max_num_queries
+    signed_in, joint_incident, duty, day, other_agency, django_assert_max_num_queries
 ):
-    client = browser(duty)
+    client = signed_in(duty)
     with django_assert_max_num_queries(20) as small:
         assert client.get(iap_page(joint_incident)).status_code == 200
     for number in range(20):

@@ -10,10 +10,10 @@ from incidents.services import sharing as sharing_verbs
 from incidents.services.participants import add_participant
 from sharing.access import Access
 from sharing.models import Event
+from tests.cases import ApiBudgetCases, ApiCases, ApiVersionCases, Call
 from tests.factories import (
     AgencyFactory,
     JurisdictionFactory,
-    issue_client,
     member_of,
     open_incident,
     square,
@@ -106,24 +106,30 @@ def test_an_agency_that_does_not_take_part_is_not_found(api_as, incident, duty, 
     assert response.status_code == 404
 
 
-def test_listing_costs_the_same_for_few_and_many_participants(
-    api_as, incident, duty, django_assert_max_num_queries
-):
-    client = api_as(duty)
-    with django_assert_max_num_queries(9):
-        assert len(client.get(participants_url(incident)).json()["results"]) == 1
-    for number in range(8):
-        agency = AgencyFactory(name=f"Coast Unit {number}", slug=f"coast-unit-{number}")
-        add_participant(
-            incident,
-            actor=duty,
-            agency=agency,
-            part="cooperating",
-            break_glass=True,
-            justification=JUSTIFICATION,
-        )
-    with django_assert_max_num_queries(9):
-        assert len(client.get(participants_url(incident)).json()["results"]) == 9
+class TestTheParticipantList(ApiBudgetCases):
+    """Harbor Police's duty officer lists the lead alone, then nine agencies."""
+
+    budget, sizes = 9, (1, 9)
+
+    @pytest.fixture
+    def listing(self, incident):
+        return Call("get", participants_url(incident))
+
+    @pytest.fixture
+    def grow(self, incident, duty):
+        def eight_more():
+            for number in range(8):
+                agency = AgencyFactory(name=f"Coast Unit {number}", slug=f"coast-unit-{number}")
+                add_participant(
+                    incident,
+                    actor=duty,
+                    agency=agency,
+                    part="cooperating",
+                    break_glass=True,
+                    justification=JUSTIFICATION,
+                )
+
+        return eight_more
 
 
 # Bringing an agency in
@@ -237,20 +243,26 @@ def test_a_red_incident_takes_no_agency_in(api_as, duty, mutual_aid, problem):
 # Who may do what
 
 
-def test_another_agency_finds_nothing_on_any_participants_url(
-    api_as, incident, duty, fire_analyst, other_agency, agency
-):
-    client = api_as(fire_analyst)
-    add = {"agency": "esterly-fire", "part": "assisting"}
+class TestEveryParticipantAddress(ApiCases):
+    """The warehouse fire is Harbor Police's alone: Esterly Fire finds no participant."""
 
-    assert client.get(participants_url(incident)).status_code == 404
-    assert client.post(participants_url(incident), add).status_code == 404
-    assert client.get(participants_url(incident, agency)).status_code == 404
-    assert (
-        client.patch(participants_url(incident, agency), {"part": "assisting"}).status_code == 404
-    )
-    assert client.delete(participants_url(incident, agency)).status_code == 404
-    assert incident.participants.count() == 1
+    intruders = ("fire_analyst",)
+
+    @pytest.fixture
+    def addresses(self, incident, agency):
+        return [
+            Call("get", participants_url(incident)),
+            Call(
+                "post", participants_url(incident), {"agency": "esterly-fire", "part": "assisting"}
+            ),
+            Call("get", participants_url(incident, agency)),
+            Call("patch", participants_url(incident, agency), {"part": "assisting"}),
+            Call("delete", participants_url(incident, agency)),
+        ]
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        return lambda: list(incident.participants.values_list("agency__slug", "part"))
 
 
 def test_an_agency_the_incident_is_shared_with_to_view_may_not_bring_anyone_in(
@@ -331,17 +343,12 @@ def test_two_duty_officers_change_a_part_and_the_second_is_told_to_reread(
     assert joint_incident.participants.get(agency=other_agency).part == "assisting"
 
 
-def test_a_partner_system_must_say_which_version_it_changes(
-    api_with_token, joint_incident, agency, other_agency, problem
-):
-    _, token = issue_client(agency, "duty_officer")
-    client = api_with_token(token)
-    url = participants_url(joint_incident, other_agency)
+class TestParticipantVersions(ApiVersionCases):
+    """A partner system changes Esterly Fire's part at the version it read."""
 
-    problem(client.patch(url, {"part": "assisting"}), 428, "if_match_required")
-    response = client.patch(url, {"part": "assisting"}, HTTP_IF_MATCH='"1"')
-
-    assert response.status_code == 200, response.content
+    @pytest.fixture
+    def versioned_change(self, joint_incident, other_agency):
+        return Call("patch", participants_url(joint_incident, other_agency), {"part": "assisting"})
 
 
 def test_the_leads_part_is_fixed(api_as, incident, duty, agency, problem):

@@ -17,7 +17,7 @@ from incidents.models import (
     TimelineEntry,
 )
 from incidents.services import command
-from tests.factories import issue_client
+from tests.cases import ApiBudgetCases, ApiCapabilityCases, ApiCases, ApiVersionCases, Call
 
 INCIDENTS = "/api/v1/incidents/"
 NOW = timezone.now().replace(microsecond=0)
@@ -255,14 +255,12 @@ def test_moving_a_period_onto_another_is_refused(api_as, incident, duty, day, pr
     assert night.starts_at == NIGHT_SHIFT[0]
 
 
-def test_a_partner_system_must_send_if_match(api_with_token, agency, incident, day, problem):
-    _, token = issue_client(agency, "duty_officer")
+class TestPeriodVersions(ApiVersionCases):
+    """A partner system changes a period at the version it read."""
 
-    response = api_with_token(token).patch(
-        periods_url(incident, day), {"weather": "Calm."}, format="json"
-    )
-
-    problem(response, 428, "if_match_required")
+    @pytest.fixture
+    def versioned_change(self, incident, day):
+        return Call("patch", periods_url(incident, day), {"weather": "Calm."}, format="json")
 
 
 def test_one_period_is_read_with_its_etag(api_as, incident, analyst, day):
@@ -320,65 +318,82 @@ def test_the_iap_lists_objectives_organization_and_assignments(
 # Who may do what
 
 
-def test_another_agency_meets_every_period_url_as_not_found(
-    api_as, incident, fire_analyst, northgate_admin, day
-):
-    for person in (fire_analyst, northgate_admin):
-        client = api_as(person)
-        responses = [
-            client.get(periods_url(incident)),
-            client.post(periods_url(incident), span(NIGHT_SHIFT), format="json"),
-            client.get(periods_url(incident, day)),
-            client.patch(periods_url(incident, day), {"weather": "x"}, format="json"),
-            client.post(periods_url(incident, day, "activate/")),
-            client.get(periods_url(incident, day, "iap/")),
+class TestEveryPeriodAddress(ApiCases):
+    """The warehouse fire is Harbor Police's alone: another agency finds no period."""
+
+    intruders = ("fire_analyst", "northgate_admin")
+
+    @pytest.fixture
+    def addresses(self, incident, day):
+        return [
+            Call("get", periods_url(incident)),
+            Call("post", periods_url(incident), span(NIGHT_SHIFT), format="json"),
+            Call("get", periods_url(incident, day)),
+            Call("patch", periods_url(incident, day), {"weather": "x"}, format="json"),
+            Call("post", periods_url(incident, day, "activate/")),
+            Call("get", periods_url(incident, day, "iap/")),
         ]
-        assert [r.status_code for r in responses] == [404] * 6
-        for response in responses:
-            assert incident.title not in response.content.decode()
-    assert OperationalPeriod.objects.filter(incident=incident).count() == 1
+
+    @pytest.fixture
+    def secrets(self, incident):
+        return [incident.title]
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        periods = OperationalPeriod.objects.filter(incident=incident)
+        return lambda: list(periods.values_list("pk", "weather", "is_current"))
 
 
-@pytest.mark.parametrize("who", ["fire_analyst", "analyst"])
-def test_those_who_may_not_command_cannot_plan_or_change_periods(
-    request, api_as, joint_incident, day, problem, who
-):
-    client = api_as(request.getfixturevalue(who))
-    night = plan(joint_incident, request.getfixturevalue("duty"), NIGHT_SHIFT)
+class TestPlanningNeedsCommand(ApiCapabilityCases):
+    """Analysts of either agency read the plan; they may not plan or change periods."""
 
-    assert client.get(periods_url(joint_incident)).status_code == 200
-    assert client.get(periods_url(joint_incident, day, "iap/")).status_code == 200
-    problem(
-        client.post(
-            periods_url(joint_incident),
-            span((NOW + timedelta(days=2), NOW + timedelta(days=3))),
-            format="json",
-        ),
-        403,
-        "not_permitted",
-    )
-    problem(
-        client.patch(periods_url(joint_incident, day), {"weather": "x"}, format="json"),
-        403,
-        "not_permitted",
-    )
-    problem(client.post(periods_url(joint_incident, night, "activate/")), 403, "not_permitted")
-    assert OperationalPeriod.objects.filter(incident=joint_incident).count() == 2
+    readers = ("fire_analyst", "analyst")
+
+    @pytest.fixture
+    def night(self, joint_incident, duty):
+        return plan(joint_incident, duty, NIGHT_SHIFT)
+
+    @pytest.fixture
+    def reads(self, joint_incident, day):
+        return [
+            Call("get", periods_url(joint_incident)),
+            Call("get", periods_url(joint_incident, day, "iap/")),
+        ]
+
+    @pytest.fixture
+    def writes(self, joint_incident, day, night):
+        later = span((NOW + timedelta(days=2), NOW + timedelta(days=3)))
+        return [
+            Call("post", periods_url(joint_incident), later, format="json"),
+            Call("patch", periods_url(joint_incident, day), {"weather": "x"}, format="json"),
+            Call("post", periods_url(joint_incident, night, "activate/")),
+        ]
+
+    @pytest.fixture
+    def unchanged(self, joint_incident):
+        periods = OperationalPeriod.objects.filter(incident=joint_incident)
+        return lambda: list(periods.values_list("pk", "weather", "is_current"))
 
 
-def test_listing_periods_costs_the_same_for_few_and_many(
-    api_as, incident, duty, day, django_assert_max_num_queries
-):
-    client = api_as(duty)
-    with django_assert_max_num_queries(10) as few:
-        assert len(client.get(periods_url(incident)).json()["results"]) == 1
-    for hour in range(9):
-        start = NOW + timedelta(days=1, hours=hour)
-        plan(
-            incident,
-            duty,
-            (start, start + timedelta(hours=1)),
-            objectives=[command.ObjectiveInput("Hold the line")] * 3,
-        )
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(client.get(periods_url(incident)).json()["results"]) == 10
+class TestThePeriodList(ApiBudgetCases):
+    """Harbor Police's duty officer lists one period, then ten with their objectives."""
+
+    budget, sizes = 10, (1, 10)
+
+    @pytest.fixture
+    def listing(self, incident, day):
+        return Call("get", periods_url(incident))
+
+    @pytest.fixture
+    def grow(self, incident, duty):
+        def nine_more():
+            for hour in range(9):
+                start = NOW + timedelta(days=1, hours=hour)
+                plan(
+                    incident,
+                    duty,
+                    (start, start + timedelta(hours=1)),
+                    objectives=[command.ObjectiveInput("Hold the line")] * 3,
+                )
+
+        return nine_more

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from incidents.models import EntryKind, Position, TimelineEntry
 from incidents.services import command
+from tests.cases import ApiCapabilityCases, ApiCases, Call
 from tests.factories import issue_client, member_of
 
 INCIDENTS = "/api/v1/incidents/"
@@ -415,55 +416,64 @@ def test_the_chart_costs_the_same_for_few_and_many_posts(
 # Who may do what
 
 
-def test_another_agency_meets_every_position_url_as_not_found(
-    api_as, incident, duty, fire_analyst, northgate_admin, day
-):
-    safety = fill(day, duty, "safety_officer", duty)
-    for person in (fire_analyst, northgate_admin):
-        client = api_as(person)
-        responses = [
-            client.get(positions_url(incident)),
-            client.post(
-                positions_url(incident),
-                {"kind": "liaison_officer", "person": person.username},
+@pytest.fixture
+def safety(day, duty):
+    """Harbor Police's duty officer is Safety Officer on the day shift."""
+    return fill(day, duty, "safety_officer", duty)
+
+
+class TestEveryPositionAddress(ApiCases):
+    """The warehouse fire is Harbor Police's alone: another agency finds no post."""
+
+    intruders = ("fire_analyst", "northgate_admin")
+
+    @pytest.fixture
+    def addresses(self, incident, safety):
+        liaison = {"kind": "liaison_officer", "person": "esterly-fire.analyst"}
+        return [
+            Call("get", positions_url(incident)),
+            Call("post", positions_url(incident), liaison, format="json"),
+            Call("get", positions_url(incident, safety)),
+            Call("patch", positions_url(incident, safety), {"name": ""}, format="json"),
+            Call("delete", positions_url(incident, safety)),
+            Call("get", chart_url(incident)),
+        ]
+
+    @pytest.fixture
+    def secrets(self, duty):
+        return [duty.username]
+
+    @pytest.fixture
+    def unchanged(self, safety):
+        return lambda: list(Position.objects.filter(pk=safety.pk).values_list("person", "name"))
+
+
+class TestStaffingNeedsCommand(ApiCapabilityCases):
+    """Analysts of either agency read the chart; they may not staff the incident."""
+
+    readers = ("fire_analyst", "analyst")
+
+    @pytest.fixture
+    def reads(self, joint_incident, safety):
+        return [
+            Call("get", chart_url(joint_incident)),
+            Call("get", positions_url(joint_incident, safety)),
+        ]
+
+    @pytest.fixture
+    def writes(self, joint_incident, safety):
+        liaison = {"kind": "liaison_officer", "person": "harbor-police.analyst"}
+        return [
+            Call("post", positions_url(joint_incident), liaison, format="json"),
+            Call(
+                "patch",
+                positions_url(joint_incident, safety),
+                {"person": "harbor-police.analyst"},
                 format="json",
             ),
-            client.get(positions_url(incident, safety)),
-            client.patch(positions_url(incident, safety), {"name": ""}, format="json"),
-            client.delete(positions_url(incident, safety)),
-            client.get(chart_url(incident)),
+            Call("delete", positions_url(joint_incident, safety)),
         ]
-        assert [r.status_code for r in responses] == [404] * 6
-        for response in responses:
-            assert duty.username not in response.content.decode()
-    assert Position.objects.filter(pk=safety.pk).exists()
 
-
-@pytest.mark.parametrize("who", ["fire_analyst", "analyst"])
-def test_those_who_may_not_command_cannot_staff_the_incident(
-    request, api_as, joint_incident, duty, day, problem, who
-):
-    safety = fill(day, duty, "safety_officer", duty)
-    actor = request.getfixturevalue(who)
-    client = api_as(actor)
-
-    assert client.get(chart_url(joint_incident)).status_code == 200
-    assert client.get(positions_url(joint_incident, safety)).status_code == 200
-    problem(
-        client.post(
-            positions_url(joint_incident),
-            {"kind": "liaison_officer", "person": actor.username},
-            format="json",
-        ),
-        403,
-        "not_permitted",
-    )
-    problem(
-        client.patch(
-            positions_url(joint_incident, safety), {"person": actor.username}, format="json"
-        ),
-        403,
-        "not_permitted",
-    )
-    problem(client.delete(positions_url(joint_incident, safety)), 403, "not_permitted")
-    assert Position.objects.get(pk=safety.pk).person == duty
+    @pytest.fixture
+    def unchanged(self, safety):
+        return lambda: list(Position.objects.filter(pk=safety.pk).values_list("person", "name"))

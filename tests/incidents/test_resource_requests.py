@@ -11,12 +11,13 @@ from incidents.models import (
     RESOURCE_STEPS,
     EntryKind,
     RequestSide,
+    ResourceRequest,
     ResourceRequestStep,
     ResourceStatus,
     TimelineEntry,
 )
 from incidents.services import resource_requests as verbs
-from tests.factories import issue_client
+from tests.cases import ApiCases, ApiStaleCases, ApiVersionCases, Call
 
 pytestmark = pytest.mark.postgres
 
@@ -324,23 +325,32 @@ def test_the_requester_corrects_a_request_not_yet_acted_on(
     problem(api_as(duty).patch(request_url(engines), {"status": "delivered"}), 400, "invalid")
 
 
-def test_a_stale_step_is_refused(api_as, problem, duty, fire_duty, engines):
-    assert (
-        api_as(fire_duty)
-        .post(transition_url(engines), {"status": "approved"}, HTTP_IF_MATCH='"1"')
-        .status_code
-        == 200
-    )
+CANCEL = {"status": "cancelled", "note": "Found our own"}
 
-    response = api_as(duty).post(
-        transition_url(engines),
-        {"status": "cancelled", "note": "Found our own"},
-        HTTP_IF_MATCH='"1"',
-    )
 
-    problem(response, 412, "stale_version")
-    engines.refresh_from_db()
-    assert (engines.status, engines.version) == ("approved", 2)
+class TestResourceRequestVersions(ApiVersionCases, ApiStaleCases):
+    """Esterly Fire approves; Harbor Police's cancel, at the old version, is refused."""
+
+    first_leaves = [("approved", 2)]
+
+    @pytest.fixture
+    def versioned_change(self, engines):
+        return Call(
+            "post", transition_url(engines), {"status": "cancelled", "note": "Found our own"}
+        )
+
+    @pytest.fixture
+    def first_change(self, engines):
+        return Call("post", transition_url(engines), {"status": "approved"})
+
+    @pytest.fixture
+    def stale_changes(self, engines):
+        return [Call("post", transition_url(engines), CANCEL)]
+
+    @pytest.fixture
+    def unchanged(self, engines):
+        found = ResourceRequest.objects.filter(pk=engines.pk)
+        return lambda: list(found.values_list("status", "version"))
 
 
 # Lists
@@ -399,34 +409,29 @@ def test_listing_requests_costs_the_same_for_few_or_many(
 # Another agency's people
 
 
-def test_another_agencys_user_finds_nothing_anywhere(api_as, northgate_admin, engines):
-    client = api_as(northgate_admin)
-    incident = engines.incident
+class TestEveryResourceRequestAddress(ApiCases):
+    """Northgate EMS takes no part: it finds no request; nobody signed out does."""
 
-    for response in (
-        client.get(requests_url(incident)),
-        client.get(f"{requests_url(incident)}kinds/"),
-        client.post(
-            requests_url(incident),
-            {"supplying_agency": "esterly-fire", "resource_kind": "Personnel", "quantity": 1},
-        ),
-        client.get(request_url(engines)),
-        client.patch(request_url(engines), {"quantity": 9}),
-        client.post(transition_url(engines), {"status": "cancelled", "note": "Spy"}),
-    ):
-        assert response.status_code == 404, response.content
-    engines.refresh_from_db()
-    assert (engines.status, engines.quantity, incident.resource_requests.count()) == (
-        "requested",
-        2,
-        1,
-    )
+    intruders = ("northgate_admin",)
 
+    @pytest.fixture
+    def addresses(self, engines):
+        incident = engines.incident
+        personnel = {
+            "supplying_agency": "esterly-fire",
+            "resource_kind": "Personnel",
+            "quantity": 1,
+        }
+        return [
+            Call("get", requests_url(incident)),
+            Call("get", f"{requests_url(incident)}kinds/"),
+            Call("post", requests_url(incident), personnel),
+            Call("get", request_url(engines)),
+            Call("patch", request_url(engines), {"quantity": 9}),
+            Call("post", transition_url(engines), {"status": "cancelled", "note": "Spy"}),
+        ]
 
-def test_a_partner_system_must_say_which_version_it_moves(api_with_token, problem, agency, engines):
-    _client, token = issue_client(agency, "duty_officer")
-    partner = api_with_token(token)
-    cancel = {"status": "cancelled", "note": "Found our own"}
-
-    problem(partner.post(transition_url(engines), cancel), 428, "if_match_required")
-    assert partner.post(transition_url(engines), cancel, HTTP_IF_MATCH='"1"').status_code == 200
+    @pytest.fixture
+    def unchanged(self, engines):
+        requests = engines.incident.resource_requests
+        return lambda: list(requests.values_list("status", "quantity"))

@@ -19,6 +19,7 @@ from incidents.services.sitreps import clean_figures, issue_sitrep
 from incidents.services.timeline import post_entry
 from sharing.access import Access
 from sharing.models import Event
+from tests.cases import ApiBudgetCases, ApiCases, Call, PageCases
 from tests.factories import member_of
 
 pytestmark = pytest.mark.django_db
@@ -298,7 +299,7 @@ def test_a_report_cannot_be_edited_through_the_api(
 
 
 def test_the_printable_report_shows_its_marking_figures_and_signature(
-    client, analyst, joint_incident, period
+    signed_in, analyst, joint_incident, period
 ):
     report = issue_sitrep(
         joint_incident,
@@ -306,8 +307,7 @@ def test_the_printable_report_shows_its_marking_figures_and_signature(
         summary="<script>alert('x')</script> contained",
         figures=FIGURES,
     )
-    client.force_login(analyst)
-    response = client.get(printable_url(joint_incident, report))
+    response = signed_in(analyst).get(printable_url(joint_incident, report))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -321,36 +321,50 @@ def test_the_printable_report_shows_its_marking_figures_and_signature(
     assert "Protect exposures on Pier 4" in page
 
 
-def test_the_printable_report_needs_a_signed_in_person(client, analyst, joint_incident):
-    report = issue_sitrep(joint_incident, actor=analyst)
-    response = client.get(printable_url(joint_incident, report))
-    assert response.status_code == 302
-    assert response["Location"].startswith("/login/")
-
-
-def test_an_unknown_report_number_is_not_found(client, analyst, joint_incident):
-    client.force_login(analyst)
-    assert client.get(f"/incidents/{joint_incident.public_id}/sitreps/7/").status_code == 404
+def test_an_unknown_report_number_is_not_found(signed_in, analyst, joint_incident):
+    assert (
+        signed_in(analyst).get(f"/incidents/{joint_incident.public_id}/sitreps/7/").status_code
+        == 404
+    )
 
 
 # Who may
 
 
-def test_another_agency_meets_every_report_url_as_if_nothing_existed(
-    api_as, client, duty, fire_analyst, incident, problem
-):
-    report = issue_sitrep(incident, actor=duty)
-    api = api_as(fire_analyst)
-    for url in (
-        sitreps_of(incident),
-        sitrep_url(incident, report),
-        f"{sitrep_url(incident, report)}verify/",
-        f"{sitreps_of(incident)}preview/",
-    ):
-        problem(api.get(url), 404, "not_found")
-    problem(api.post(sitreps_of(incident), {}, format="json"), 404, "not_found")
-    client.force_login(fire_analyst)
-    assert client.get(printable_url(incident, report)).status_code == 404
+@pytest.fixture
+def report(duty, incident):
+    """Harbor Police's first report on its own warehouse fire."""
+    return issue_sitrep(incident, actor=duty)
+
+
+class TestEveryReportAddress(ApiCases):
+    """The warehouse fire is Harbor Police's alone: Esterly Fire finds no report."""
+
+    intruders = ("fire_analyst",)
+
+    @pytest.fixture
+    def addresses(self, incident, report):
+        return [
+            Call("get", sitreps_of(incident)),
+            Call("get", sitrep_url(incident, report)),
+            Call("get", f"{sitrep_url(incident, report)}verify/"),
+            Call("get", f"{sitreps_of(incident)}preview/"),
+            Call("post", sitreps_of(incident), {}, format="json"),
+        ]
+
+    @pytest.fixture
+    def unchanged(self):
+        return lambda: SituationReport.objects.count()
+
+
+class TestThePrintableReport(PageCases):
+    """The printable report is a page: signed in, and of an incident one may see."""
+
+    intruders = ("fire_analyst",)
+
+    @pytest.fixture
+    def addresses(self, incident, report):
+        return [Call("get", printable_url(incident, report))]
 
 
 def test_a_viewer_reads_reports_but_may_not_issue_or_preview(
@@ -387,14 +401,20 @@ def test_the_snapshot_costs_the_same_whatever_the_size_of_the_incident(
     assert len(few.captured_queries) == len(many.captured_queries) == 7
 
 
-def test_the_report_list_costs_the_same_for_few_or_many(
-    api_as, duty, analyst, joint_incident, django_assert_max_num_queries
-):
-    client = api_as(duty)
-    issue_sitrep(joint_incident, actor=analyst)
-    with django_assert_max_num_queries(9):
-        client.get(sitreps_of(joint_incident))
-    for _ in range(10):
+class TestTheReportList(ApiBudgetCases):
+    """Harbor Police's duty officer lists one report, then eleven."""
+
+    budget, sizes = 9, (1, 11)
+
+    @pytest.fixture
+    def listing(self, analyst, joint_incident):
         issue_sitrep(joint_incident, actor=analyst)
-    with django_assert_max_num_queries(9):
-        assert client.get(sitreps_of(joint_incident)).json()["count"] == 11
+        return Call("get", sitreps_of(joint_incident))
+
+    @pytest.fixture
+    def grow(self, analyst, joint_incident):
+        def ten_more():
+            for _ in range(10):
+                issue_sitrep(joint_incident, actor=analyst)
+
+        return ten_more

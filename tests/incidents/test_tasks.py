@@ -11,11 +11,13 @@ from incidents.models import (
     TASK_TRANSITIONS,
     EntryKind,
     OperationalPeriod,
+    Task,
     TaskStatus,
     TimelineEntry,
 )
 from incidents.services import tasks as verbs
-from tests.factories import issue_client, member_of
+from tests.cases import ApiBudgetCases, ApiCases, ApiStaleCases, ApiVersionCases, Call
+from tests.factories import member_of
 
 pytestmark = pytest.mark.postgres
 
@@ -305,27 +307,36 @@ def test_reassigning_replaces_the_whole_assignment(api_as, duty, fire_responder,
     assert response["ETag"] == '"2"'
 
 
-def test_a_stale_write_is_refused(api_as, problem, duty, fire_duty, joint_incident):
-    task = give(joint_incident, duty, assigned_agency=joint_incident.lead_agency)
-    assert (
-        api_as(fire_duty)
-        .patch(task_url(task), {"title": "Theirs"}, HTTP_IF_MATCH='"1"')
-        .status_code
-        == 200
-    )
+@pytest.fixture
+def task(duty, joint_incident):
+    """Harbor Police's own work: cut the power."""
+    return give(joint_incident, duty, assigned_agency=joint_incident.lead_agency)
 
-    problem(
-        api_as(duty).patch(task_url(task), {"title": "Mine"}, HTTP_IF_MATCH='"1"'),
-        412,
-        "stale_version",
-    )
-    problem(
-        api_as(duty).post(status_url(task), {"status": "done"}, HTTP_IF_MATCH='"1"'),
-        412,
-        "stale_version",
-    )
-    task.refresh_from_db()
-    assert (task.title, task.status) == ("Theirs", "open")
+
+class TestTaskVersions(ApiVersionCases, ApiStaleCases):
+    """Esterly Fire's duty officer renames the task; Harbor's, at the old version, is refused."""
+
+    first_leaves = [("Theirs", "open")]
+
+    @pytest.fixture
+    def versioned_change(self, task):
+        return Call("post", status_url(task), {"status": "done"})
+
+    @pytest.fixture
+    def first_change(self, task):
+        return Call("patch", task_url(task), {"title": "Theirs"})
+
+    @pytest.fixture
+    def stale_changes(self, task):
+        return [
+            Call("patch", task_url(task), {"title": "Mine"}),
+            Call("post", status_url(task), {"status": "done"}),
+        ]
+
+    @pytest.fixture
+    def unchanged(self, task):
+        this = Task.objects.filter(pk=task.pk)
+        return lambda: list(this.values_list("title", "status"))
 
 
 def test_unknown_fields_are_refused(api_as, duty, joint_incident):
@@ -373,55 +384,50 @@ def test_tasks_are_filtered_and_ordered(api_as, duty, responder, fire_responder,
     assert client.get(tasks_url(joint_incident), {"asigned": "x"}).status_code == 400
 
 
-def test_listing_tasks_costs_the_same_for_few_or_many(
-    api_as, duty, fire_responder, joint_incident, django_assert_max_num_queries
-):
-    fire = fire_responder.memberships.get().agency
-    give(joint_incident, duty, assigned_person=fire_responder)
-    client = api_as(fire_responder)
-    with django_assert_max_num_queries(10):
-        assert client.get(tasks_url(joint_incident)).json()["count"] == 1
-    for number in range(15):
-        give(
-            joint_incident,
-            duty,
-            title=f"Task {number}",
-            assigned_agency=fire,
-            assigned_person=fire_responder,
-        )
-    with django_assert_max_num_queries(10):
-        assert client.get(tasks_url(joint_incident)).json()["count"] == 16
+class TestTheTaskList(ApiBudgetCases):
+    """Esterly Fire's responder lists one task, then sixteen."""
+
+    looker, budget, sizes = "fire_responder", 10, (1, 16)
+
+    @pytest.fixture
+    def listing(self, duty, fire_responder, joint_incident):
+        give(joint_incident, duty, assigned_person=fire_responder)
+        return Call("get", tasks_url(joint_incident))
+
+    @pytest.fixture
+    def grow(self, duty, fire_responder, other_agency, joint_incident):
+        def fifteen_more():
+            for number in range(15):
+                give(
+                    joint_incident,
+                    duty,
+                    title=f"Task {number}",
+                    assigned_agency=other_agency,
+                    assigned_person=fire_responder,
+                )
+
+        return fifteen_more
 
 
 # Another agency's people
 
 
-def test_another_agencys_user_finds_nothing_anywhere(
-    api_as, problem, duty, northgate_admin, joint_incident
-):
-    task = give(joint_incident, duty, assigned_agency=joint_incident.lead_agency)
-    client = api_as(northgate_admin)
+class TestEveryTaskAddress(ApiCases):
+    """Northgate EMS takes no part: it finds no task; nobody signed out does."""
 
-    for response in (
-        client.get(tasks_url(joint_incident)),
-        client.post(
-            tasks_url(joint_incident), {"title": "Spy", "assigned_agency": "harbor-police"}
-        ),
-        client.get(task_url(task)),
-        client.patch(task_url(task), {"title": "Spy"}),
-        client.post(status_url(task), {"status": "done"}),
-    ):
-        assert response.status_code == 404, response.content
-    assert joint_incident.tasks.count() == 1
+    intruders = ("northgate_admin",)
 
+    @pytest.fixture
+    def addresses(self, joint_incident, task):
+        spy = {"title": "Spy", "assigned_agency": "harbor-police"}
+        return [
+            Call("get", tasks_url(joint_incident)),
+            Call("post", tasks_url(joint_incident), spy),
+            Call("get", task_url(task)),
+            Call("patch", task_url(task), {"title": "Spy"}),
+            Call("post", status_url(task), {"status": "done"}),
+        ]
 
-def test_a_partner_system_must_say_which_version_it_moves(
-    api_with_token, problem, agency, duty, joint_incident
-):
-    task = give(joint_incident, duty, assigned_agency=agency)
-    _client, token = issue_client(agency, "duty_officer")
-    partner = api_with_token(token)
-
-    problem(partner.post(status_url(task), {"status": "done"}), 428, "if_match_required")
-    moved = partner.post(status_url(task), {"status": "done"}, HTTP_IF_MATCH='"1"')
-    assert moved.status_code == 200
+    @pytest.fixture
+    def unchanged(self, joint_incident):
+        return lambda: list(joint_incident.tasks.values_list("title", "status"))

@@ -11,7 +11,8 @@ from incidents.services import sharing as sharing_verbs
 from incidents.services.timeline import post_entry
 from sharing.access import Access
 from sharing.models import Event
-from tests.factories import POINT, member_of, open_incident
+from tests.cases import ApiCapabilityCases, ApiCases, Call
+from tests.factories import POINT, open_incident
 
 pytestmark = pytest.mark.django_db
 
@@ -371,25 +372,37 @@ def test_the_timeline_is_append_only(api_as, duty, incident, method, problem):
 # Who may
 
 
-def test_another_agency_meets_a_hidden_incidents_timeline_as_if_it_did_not_exist(
-    api_as, duty, fire_analyst, incident, problem
-):
-    entry = post_entry(incident, actor=duty, kind="note", text="Ours")
-    client = api_as(fire_analyst)
-    problem(client.get(timeline_of(incident)), 404, "not_found")
-    problem(client.get(entry_url(incident, entry)), 404, "not_found")
-    problem(client.post(timeline_of(incident), {"kind": "note", "text": "x"}), 404, "not_found")
+class TestEveryTimelineAddress(ApiCases):
+    """The warehouse fire is Harbor Police's alone: Esterly Fire finds no timeline."""
+
+    intruders = ("fire_analyst",)
+
+    @pytest.fixture
+    def addresses(self, duty, incident):
+        entry = post_entry(incident, actor=duty, kind="note", text="Ours")
+        return [
+            Call("get", timeline_of(incident)),
+            Call("get", entry_url(incident, entry)),
+            Call("post", timeline_of(incident), {"kind": "note", "text": "x"}),
+        ]
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        return lambda: list(TimelineEntry.objects.filter(incident=incident).values_list("text"))
 
 
-def test_a_viewer_reads_but_may_not_write(api_as, agency, incident, problem):
-    viewer = member_of(agency, "viewer", username="harbor-police.viewer")
-    client = api_as(viewer)
-    assert client.get(timeline_of(incident)).status_code == 200
-    problem(client.post(timeline_of(incident), {"kind": "note", "text": "x"}), 403, "not_permitted")
+class TestWritingNeedsContribute(ApiCapabilityCases):
+    """A viewer of Harbor Police reads the timeline and may not write on it."""
 
+    readers = ("viewer",)
 
-def test_anonymous_callers_are_refused(client, incident):
-    assert client.get(timeline_of(incident)).status_code in (401, 403)
+    @pytest.fixture
+    def reads(self, incident):
+        return [Call("get", timeline_of(incident))]
+
+    @pytest.fixture
+    def writes(self, incident):
+        return [Call("post", timeline_of(incident), {"kind": "note", "text": "x"})]
 
 
 # Cost

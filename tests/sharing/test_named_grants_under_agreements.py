@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -225,14 +224,16 @@ def test_renewing_the_agreement_gives_her_back_both_once_every_party_accepts(
 
 
 def test_the_lead_sees_whose_grant_waits_on_a_suspended_agreement(
-    api_as, named_analyst, informant, duty, red_agreement, other_agency, other_admin
+    api_as, signed_in, named_analyst, informant, duty, red_agreement, other_agency, other_admin
 ):
     suspend_agreement(red_agreement, agency=other_agency, actor=other_admin, reason="Audit")
 
     people = api_as(duty).get(f"{incident_url(informant)}shares/").json()["people"]
-    page = Client()
-    page.force_login(duty)
-    tab = page.get(reverse("incident-sharing", args=[informant.public_id])).content.decode()
+    tab = (
+        signed_in(duty)
+        .get(reverse("incident-sharing", args=[informant.public_id]))
+        .content.decode()
+    )
 
     assert people == [
         {

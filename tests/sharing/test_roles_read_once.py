@@ -4,7 +4,6 @@ role taken away counts at once."""
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from agencies import services as agency_services
@@ -22,25 +21,17 @@ def role_reads(client, url) -> tuple[int, int]:
     return response.status_code, reads
 
 
-@pytest.fixture
-def signed_in_duty(duty):
-    client = Client()
-    client.force_login(duty)
-    return client
-
-
 @pytest.mark.parametrize("tab", TABS, ids=[tab.strip("/") or "summary" for tab in TABS])
-def test_every_tab_reads_the_roles_once(signed_in_duty, duty, tab):
+def test_every_tab_reads_the_roles_once(signed_in, duty, tab):
     incident = open_incident(duty)
 
-    assert role_reads(signed_in_duty, f"/incidents/{incident.public_id}/{tab}") == (200, 1)
+    assert role_reads(signed_in(duty), f"/incidents/{incident.public_id}/{tab}") == (200, 1)
 
 
-def test_a_role_taken_away_counts_from_the_next_request(agency, duty):
+def test_a_role_taken_away_counts_from_the_next_request(signed_in, agency, duty):
     analyst = member_of(agency, "analyst", username="harbor-police.night_analyst")
     incident = open_incident(duty)
-    client = Client()
-    client.force_login(analyst)
+    client = signed_in(analyst)
     url = f"/incidents/{incident.public_id}/"
     assert client.get(url).status_code == 200
 

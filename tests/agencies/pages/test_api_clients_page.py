@@ -9,7 +9,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from agencies.models import ApiClient
@@ -36,15 +35,6 @@ def shown_token(page: str) -> str:
     )
     assert match, "no token on the page"
     return match.group(1)
-
-
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
 
 
 # Issuing, once
@@ -211,10 +201,9 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client, agency):
         assert response.headers["Location"] == f"/login/?next={url}"
 
 
-def test_a_revoke_without_the_csrf_token_is_refused(admin, agency):
+def test_a_revoke_without_the_csrf_token_is_refused(signed_in, admin, agency):
     bridge, _ = issue_client(agency)
-    browser = Client(enforce_csrf_checks=True)
-    browser.force_login(admin)
+    browser = signed_in(admin, enforce_csrf_checks=True)
 
     assert browser.post(revoke_url(bridge)).status_code == 403
     bridge.refresh_from_db()

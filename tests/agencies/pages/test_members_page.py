@@ -6,9 +6,6 @@ refused with 403; anyone else (another agency's administrator) gets the same 404
 an agency that does not exist; a signed-out visitor is sent to sign in.
 """
 
-import pytest
-from django.test import Client
-
 from agencies import services
 from agencies.access import has_capability
 from agencies.capabilities import Capability
@@ -34,15 +31,6 @@ def reactivate_url(membership):
     return f"{MEMBERS}{membership.pk}/reactivate/"
 
 
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
 # The administrator's day
 
 
@@ -65,7 +53,8 @@ def test_the_admin_sees_who_holds_which_role(signed_in, admin, analyst, agency):
 def test_the_admin_adds_a_person_by_e_mail_in_a_role(signed_in, admin, agency):
     newcomer = UserFactory(username="jo.marsh", email="jo.marsh@harbor.example")
 
-    response = signed_in(admin).post(
+    client = signed_in(admin)
+    response = client.post(
         MEMBERS, {"user": "JO.MARSH@harbor.example", "role": "responder", "form_key": "add-1"}
     )
 
@@ -78,7 +67,7 @@ def test_the_admin_adds_a_person_by_e_mail_in_a_role(signed_in, admin, agency):
         admin,
     )
     assert has_capability(newcomer, agency, Capability.CONTRIBUTE)
-    follow = signed_in(admin).get(MEMBERS).content.decode()
+    follow = client.get(MEMBERS).content.decode()
     assert "jo.marsh is now Responder in Harbor Police." in follow
 
 
@@ -283,10 +272,9 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client, admin, agency):
     assert response.headers["Location"] == f"/login/?next={MEMBERS}"
 
 
-def test_a_post_without_the_csrf_token_is_refused(admin, agency):
+def test_a_post_without_the_csrf_token_is_refused(signed_in, admin, agency):
     UserFactory(username="jo.marsh")
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(admin)
+    client = signed_in(admin, enforce_csrf_checks=True)
 
     response = client.post(MEMBERS, {"user": "jo.marsh", "role": "viewer"})
 

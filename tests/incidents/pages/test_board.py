@@ -29,12 +29,6 @@ def community(duty):
     )
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def listed(response) -> list[str]:
     """The references on the board's current page, in order."""
     return [incident.reference for incident in response.context["page"].object_list]
@@ -45,7 +39,7 @@ def total(response) -> int:
 
 
 def test_each_agency_sees_exactly_what_is_shared_with_it(
-    analyst, fire_analyst, harbor_only, community
+    signed_in, analyst, fire_analyst, harbor_only, community
 ):
     harbor = signed_in(analyst).get(BOARD)
     assert harbor.status_code == 200
@@ -62,7 +56,9 @@ def test_each_agency_sees_exactly_what_is_shared_with_it(
     assert "Gas leak" not in body
 
 
-def test_searching_never_finds_a_hidden_incident(analyst, fire_analyst, harbor_only, community):
+def test_searching_never_finds_a_hidden_incident(
+    signed_in, analyst, fire_analyst, harbor_only, community
+):
     for text in ("ferry terminal", harbor_only.reference, "GAS LEAK"):
         esterly = signed_in(fire_analyst).get(BOARD, {"q": text})
         assert esterly.status_code == 200
@@ -74,7 +70,7 @@ def test_searching_never_finds_a_hidden_incident(analyst, fire_analyst, harbor_o
         assert listed(harbor) == [harbor_only.reference]
 
 
-def test_search_reads_titles_references_and_descriptions(analyst, duty, community):
+def test_search_reads_titles_references_and_descriptions(signed_in, analyst, duty, community):
     described = open_incident(duty, title="Pier 4", description="Diesel sheen near the marina")
     harbor = signed_in(analyst)
     assert listed(harbor.get(BOARD, {"q": "diesel"})) == [described.reference]
@@ -82,7 +78,9 @@ def test_search_reads_titles_references_and_descriptions(analyst, duty, communit
     assert listed(harbor.get(BOARD, {"q": "  "})) == [described.reference, community.reference]
 
 
-def test_filters_narrow_by_status_type_severity_marking(analyst, duty, harbor_only, community):
+def test_filters_narrow_by_status_type_severity_marking(
+    signed_in, analyst, duty, harbor_only, community
+):
     severe = open_incident(duty, title="Bridge collapse", severity=5, tlp="AMBER+STRICT")
     harbor = signed_in(analyst)
     assert listed(harbor.get(BOARD, {"type": "hazmat"})) == [harbor_only.reference]
@@ -95,7 +93,7 @@ def test_filters_narrow_by_status_type_severity_marking(analyst, duty, harbor_on
 
 
 def test_agency_filter_counts_lead_and_taking_part(
-    analyst, fire_analyst, joint_incident, harbor_only, community
+    signed_in, analyst, fire_analyst, joint_incident, harbor_only, community
 ):
     # Esterly Fire takes part in the warehouse fire Harbor Police leads.
     harbor = signed_in(analyst)
@@ -111,7 +109,7 @@ def test_agency_filter_counts_lead_and_taking_part(
     assert total(signed_in(fire_analyst).get(BOARD)) == 2
 
 
-def test_sorting_by_a_whitelisted_column_either_way(analyst, duty):
+def test_sorting_by_a_whitelisted_column_either_way(signed_in, analyst, duty):
     low = open_incident(duty, title="Alpha", severity=1, tlp="AMBER+STRICT")
     high = open_incident(duty, title="Bravo", severity=5, tlp="CLEAR")
     harbor = signed_in(analyst)
@@ -127,7 +125,7 @@ def test_sorting_by_a_whitelisted_column_either_way(analyst, duty):
     assert 'href="?sort=-title&amp;type=fire"' in body
 
 
-def test_pages_keep_the_filters(analyst, duty, monkeypatch):
+def test_pages_keep_the_filters(signed_in, analyst, duty, monkeypatch):
     monkeypatch.setattr(board_view, "PER_PAGE", 2)
     made = [open_incident(duty, title=f"Flood {n}", incident_type="flood") for n in range(5)]
     open_incident(duty, title="Not a flood")
@@ -145,7 +143,9 @@ def test_pages_keep_the_filters(analyst, duty, monkeypatch):
     assert listed(harbor.get(BOARD, {"type": "flood", "page": "99"})) == [made[0].reference]
 
 
-def test_an_invalid_filter_is_shown_beside_its_field_not_a_500(analyst, harbor_only, community):
+def test_an_invalid_filter_is_shown_beside_its_field_not_a_500(
+    signed_in, analyst, harbor_only, community
+):
     response = signed_in(analyst).get(
         BOARD, {"severity": "9", "agency": "no-such-agency", "sort": "password", "tlp": "GREEN"}
     )
@@ -160,7 +160,7 @@ def test_an_invalid_filter_is_shown_beside_its_field_not_a_500(analyst, harbor_o
     assert listed(response) == [community.reference]
 
 
-def test_cards_show_the_same_incidents(analyst, duty, harbor_only):
+def test_cards_show_the_same_incidents(signed_in, analyst, duty, harbor_only):
     exercise = open_incident(duty, title="Tabletop: tsunami", is_exercise=True)
     response = signed_in(analyst).get(BOARD, {"view": "cards", "type": "fire"})
     assert response.status_code == 200
@@ -175,7 +175,7 @@ def test_cards_show_the_same_incidents(analyst, duty, harbor_only):
     assert f'href="{detail}"' in body
 
 
-def test_the_table_links_each_incident_and_marks_exercises(analyst, duty):
+def test_the_table_links_each_incident_and_marks_exercises(signed_in, analyst, duty):
     exercise = open_incident(duty, title="Drill", is_exercise=True, tlp="AMBER+STRICT")
     body = signed_in(analyst).get(BOARD).content.decode()
     detail = reverse("incident-detail", kwargs={"incident_id": exercise.public_id})
@@ -186,7 +186,7 @@ def test_the_table_links_each_incident_and_marks_exercises(analyst, duty):
     assert "Harbor Police" in body
 
 
-def test_htmx_gets_the_results_region_only(analyst, harbor_only):
+def test_htmx_gets_the_results_region_only(signed_in, analyst, harbor_only):
     response = signed_in(analyst).get(BOARD, {"type": "hazmat"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     body = response.content.decode()
@@ -196,7 +196,7 @@ def test_htmx_gets_the_results_region_only(analyst, harbor_only):
     assert "HX-Request" in response["Vary"]
 
 
-def test_empty_board_explains_itself(fire_analyst):
+def test_empty_board_explains_itself(signed_in, fire_analyst):
     body = signed_in(fire_analyst).get(BOARD).content.decode()
     assert "No incidents are shared with you yet." in body
 
@@ -208,7 +208,9 @@ def test_anonymous_is_sent_to_sign_in():
 
 
 @pytest.mark.parametrize("layout", ["table", "cards"])
-def test_queries_do_not_grow_with_rows(analyst, duty, django_assert_max_num_queries, layout):
+def test_queries_do_not_grow_with_rows(
+    signed_in, analyst, duty, django_assert_max_num_queries, layout
+):
     harbor = signed_in(analyst)
     for n in range(3):
         open_incident(duty, title=f"Few {n}")

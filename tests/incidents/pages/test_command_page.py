@@ -8,7 +8,6 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from incidents.models import (
 )
 from incidents.services import command
 from incidents.services.participants import change_part
+from tests.cases import Call, PageCapabilityCases, PageCases
 from tests.factories import agreement_between, member_of
 
 NOW = timezone.now().replace(second=0, microsecond=0)
@@ -30,13 +30,6 @@ STALE = "Someone else changed this since you opened it; here is the current vers
 
 def local(moment):
     return moment.strftime("%Y-%m-%dT%H:%M")
-
-
-def browser(user=None, **kwargs):
-    client = Client(**kwargs)
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def tab(incident, query=""):
@@ -77,11 +70,6 @@ def staffed(day, duty, fire_duty, responder, fire_responder, analyst, fire_analy
     fill("division_supervisor", fire_responder, name="Division A")
     fill("division_supervisor", fire_analyst, name="Division C", reports_to=branch)
     return day
-
-
-@pytest.fixture
-def northgate_duty(northgate):
-    return member_of(northgate, "duty_officer", username="northgate-ems.duty_officer")
 
 
 class ChartReader(HTMLParser):
@@ -142,8 +130,8 @@ def chart_of(page: str):
 # Reading the tab
 
 
-def test_the_duty_officer_sees_who_takes_part_and_the_period(joint_incident, duty, day):
-    response = browser(duty).get(tab(joint_incident))
+def test_the_duty_officer_sees_who_takes_part_and_the_period(signed_in, joint_incident, duty, day):
+    response = signed_in(duty).get(tab(joint_incident))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -163,8 +151,10 @@ def test_the_duty_officer_sees_who_takes_part_and_the_period(joint_incident, dut
         assert act(name, joint_incident, 1) in page
 
 
-def test_an_analyst_reads_the_tab_without_any_command_form(joint_incident, analyst, staffed):
-    response = browser(analyst).get(tab(joint_incident))
+def test_an_analyst_reads_the_tab_without_any_command_form(
+    signed_in, joint_incident, analyst, staffed
+):
+    response = signed_in(analyst).get(tab(joint_incident))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -179,12 +169,12 @@ def test_an_analyst_reads_the_tab_without_any_command_form(joint_incident, analy
 
 
 def test_the_duty_officer_brings_northgate_in_and_changes_its_part(
-    joint_incident, duty, admin, northgate, northgate_admin, northgate_duty
+    signed_in, joint_incident, duty, admin, northgate, northgate_admin, northgate_duty
 ):
     agreement_between(
         joint_incident.lead_agency, northgate, actor_first=admin, actor_second=northgate_admin
     )
-    client = browser(duty)
+    client = signed_in(duty)
     assert (
         'value="northgate-ems">Northgate EMS</option>'
         in client.get(tab(joint_incident)).content.decode()
@@ -204,7 +194,7 @@ def test_the_duty_officer_brings_northgate_in_and_changes_its_part(
     row = page.split('id="participant-northgate-ems"')[1].split("</tr>")[0]
     assert "Assisting agency" in row
     assert "contribute" in row
-    assert browser(northgate_duty).get(tab(joint_incident)).status_code == 200
+    assert signed_in(northgate_duty).get(tab(joint_incident)).status_code == 200
 
     changed = client.post(
         act("command-participant-part", joint_incident, "northgate-ems"),
@@ -218,9 +208,9 @@ def test_the_duty_officer_brings_northgate_in_and_changes_its_part(
 
 
 def test_breaking_glass_without_a_justification_is_refused_beside_the_field(
-    joint_incident, duty, northgate
+    signed_in, joint_incident, duty, northgate
 ):
-    response = browser(duty).post(
+    response = signed_in(duty).post(
         act("command-participant-add", joint_incident),
         {"agency": "northgate-ems", "part": "assisting", "break_glass": "on", "justification": "x"},
     )
@@ -232,8 +222,10 @@ def test_breaking_glass_without_a_justification_is_refused_beside_the_field(
     assert not Participant.objects.filter(incident=joint_incident, agency=northgate).exists()
 
 
-def test_without_an_agreement_the_refusal_says_what_to_do(joint_incident, duty, northgate):
-    response = browser(duty).post(
+def test_without_an_agreement_the_refusal_says_what_to_do(
+    signed_in, joint_incident, duty, northgate
+):
+    response = signed_in(duty).post(
         act("command-participant-add", joint_incident),
         {"agency": "northgate-ems", "part": "assisting"},
     )
@@ -245,7 +237,7 @@ def test_without_an_agreement_the_refusal_says_what_to_do(joint_incident, duty, 
 
 
 def test_removing_esterly_fire_revokes_access_vacates_posts_and_hands_back_tasks(
-    joint_incident, duty, fire_duty, staffed, other_agency
+    signed_in, joint_incident, duty, fire_duty, staffed, other_agency
 ):
     task = Task.objects.create(
         incident=joint_incident,
@@ -253,7 +245,7 @@ def test_removing_esterly_fire_revokes_access_vacates_posts_and_hands_back_tasks
         title="Cool the tanks",
         assigned_agency=other_agency,
     )
-    client = browser(duty)
+    client = signed_in(duty)
     page = client.get(tab(joint_incident)).content.decode()
     assert (
         'data-confirm="Remove Esterly Fire from this incident? Their access to this incident is '
@@ -276,11 +268,11 @@ def test_removing_esterly_fire_revokes_access_vacates_posts_and_hands_back_tasks
     assert not Position.objects.filter(period=staffed, agency=other_agency).exists()
     task.refresh_from_db()
     assert task.assigned_agency is None
-    assert browser(fire_duty).get(tab(joint_incident)).status_code == 404
+    assert signed_in(fire_duty).get(tab(joint_incident)).status_code == 404
 
 
 def test_a_routed_proposal_is_accepted_from_the_page(
-    joint_incident, duty, admin, northgate, northgate_admin
+    signed_in, joint_incident, duty, admin, northgate, northgate_admin
 ):
     agreement_between(
         joint_incident.lead_agency, northgate, actor_first=admin, actor_second=northgate_admin
@@ -288,7 +280,7 @@ def test_a_routed_proposal_is_accepted_from_the_page(
     Participant.objects.create(
         incident=joint_incident, agency=northgate, part="assisting", status="proposed"
     )
-    client = browser(duty)
+    client = signed_in(duty)
     page = client.get(tab(joint_incident)).content.decode()
     row = page.split('id="participant-northgate-ems"')[1].split("</tr>")[0]
     assert "Proposed (by jurisdiction routing)" in row
@@ -308,9 +300,9 @@ def test_a_routed_proposal_is_accepted_from_the_page(
 
 
 def test_the_duty_officer_plans_the_night_shift_carrying_the_day_over(
-    joint_incident, duty, staffed
+    signed_in, joint_incident, duty, staffed
 ):
-    client = browser(duty)
+    client = signed_in(duty)
     response = client.post(
         act("command-period-open", joint_incident),
         {
@@ -339,8 +331,10 @@ def test_the_duty_officer_plans_the_night_shift_carrying_the_day_over(
     assert night.is_current
 
 
-def test_a_period_overlapping_another_is_refused_beside_its_start(joint_incident, duty, day):
-    response = browser(duty).post(
+def test_a_period_overlapping_another_is_refused_beside_its_start(
+    signed_in, joint_incident, duty, day
+):
+    response = signed_in(duty).post(
         act("command-period-open", joint_incident),
         {
             "starts_at": local(NOW + timedelta(hours=10)),
@@ -356,8 +350,8 @@ def test_a_period_overlapping_another_is_refused_beside_its_start(joint_incident
     assert joint_incident.periods.count() == 1
 
 
-def test_an_end_before_the_start_is_refused_beside_the_end(joint_incident, duty, day):
-    response = browser(duty).post(
+def test_an_end_before_the_start_is_refused_beside_the_end(signed_in, joint_incident, duty, day):
+    response = signed_in(duty).post(
         act("command-period-open", joint_incident),
         {
             "starts_at": local(NOW + timedelta(hours=30)),
@@ -372,8 +366,8 @@ def test_an_end_before_the_start_is_refused_beside_the_end(joint_incident, duty,
     )
 
 
-def test_a_double_submitted_period_is_planned_once(joint_incident, duty, day):
-    client = browser(duty)
+def test_a_double_submitted_period_is_planned_once(signed_in, joint_incident, duty, day):
+    client = signed_in(duty)
     form = {
         "starts_at": local(NOW + timedelta(hours=11)),
         "ends_at": local(NOW + timedelta(hours=23)),
@@ -388,11 +382,13 @@ def test_a_double_submitted_period_is_planned_once(joint_incident, duty, day):
     assert joint_incident.periods.count() == 2
 
 
-def test_a_stale_period_edit_comes_back_with_the_current_version(joint_incident, duty, day):
+def test_a_stale_period_edit_comes_back_with_the_current_version(
+    signed_in, joint_incident, duty, day
+):
     command.update_period(day, actor=duty, weather="Wind NW 20 kt.")
     current = OperationalPeriod.objects.get(pk=day.pk)
 
-    response = browser(duty).post(
+    response = signed_in(duty).post(
         act("command-period-edit", joint_incident, 1),
         {
             "starts_at": local(day.starts_at),
@@ -411,11 +407,13 @@ def test_a_stale_period_edit_comes_back_with_the_current_version(joint_incident,
     assert OperationalPeriod.objects.get(pk=day.pk).weather == "Wind NW 20 kt."
 
 
-def test_a_stale_part_change_comes_back_with_the_current_part(joint_incident, duty, fire_duty):
+def test_a_stale_part_change_comes_back_with_the_current_part(
+    signed_in, joint_incident, duty, fire_duty
+):
     esterly = Participant.objects.get(incident=joint_incident, agency__slug="esterly-fire")
     change_part(esterly, actor=duty, part="assisting")
 
-    response = browser(duty).post(
+    response = signed_in(duty).post(
         act("command-participant-part", joint_incident, "esterly-fire"),
         {"part": "cooperating", "version": esterly.version},
     )
@@ -427,8 +425,8 @@ def test_a_stale_part_change_comes_back_with_the_current_part(joint_incident, du
     assert '<option value="assisting" selected>' in row
 
 
-def test_objectives_are_added_and_their_status_recorded(joint_incident, duty, day):
-    client = browser(duty)
+def test_objectives_are_added_and_their_status_recorded(signed_in, joint_incident, duty, day):
+    client = signed_in(duty)
 
     added = client.post(
         act("command-objective-add", joint_incident, 1),
@@ -453,12 +451,14 @@ def test_objectives_are_added_and_their_status_recorded(joint_incident, duty, da
     assert "Status: Met" in objective
 
 
-def test_a_stale_objective_status_is_refused_with_the_current_status(joint_incident, duty, day):
+def test_a_stale_objective_status_is_refused_with_the_current_status(
+    signed_in, joint_incident, duty, day
+):
     command.update_period(
         day, actor=duty, objectives=[command.ObjectiveInput("Contain the fire", "in_progress")]
     )
 
-    response = browser(duty).post(
+    response = signed_in(duty).post(
         act("command-objective-status", joint_incident, 1, 1),
         {"status": "met", "version": day.version},
     )
@@ -472,8 +472,8 @@ def test_a_stale_objective_status_is_refused_with_the_current_status(joint_incid
 # Positions and the organization chart
 
 
-def test_the_chart_draws_the_tree_with_vacant_posts(joint_incident, duty, staffed):
-    page = browser(duty).get(tab(joint_incident)).content.decode()
+def test_the_chart_draws_the_tree_with_vacant_posts(signed_in, joint_incident, duty, staffed):
+    page = signed_in(duty).get(tab(joint_incident)).content.decode()
     holders = {
         p.person.username: name_of(p.person) for p in Position.objects.filter(period=staffed)
     }
@@ -540,8 +540,10 @@ def test_the_chart_draws_the_tree_with_vacant_posts(joint_incident, duty, staffe
     ) in page
 
 
-def test_an_unstaffed_period_shows_every_standing_post_vacant(joint_incident, analyst, day):
-    page = browser(analyst).get(tab(joint_incident)).content.decode()
+def test_an_unstaffed_period_shows_every_standing_post_vacant(
+    signed_in, joint_incident, analyst, day
+):
+    page = signed_in(analyst).get(tab(joint_incident)).content.decode()
 
     tree = chart_of(page)
     assert tree[0][0] == "Incident Command | Incident Commander | Vacant"
@@ -556,9 +558,9 @@ def test_an_unstaffed_period_shows_every_standing_post_vacant(joint_incident, an
 
 
 def test_the_duty_officer_fills_reassigns_and_vacates_a_post(
-    joint_incident, duty, fire_duty, fire_responder, staffed
+    signed_in, joint_incident, duty, fire_duty, fire_responder, staffed
 ):
-    client = browser(duty)
+    client = signed_in(duty)
     page = client.get(tab(joint_incident)).content.decode()
     fill_form = page.split('id="position-fill"')[1].split("</form>")[0]
     holder = re.search(
@@ -612,8 +614,8 @@ def test_the_duty_officer_fills_reassigns_and_vacates_a_post(
     assert ("Safety Officer | Vacant", []) in chart_of(vacated.content.decode())[0][1][0][1]
 
 
-def test_with_htmx_the_sections_come_back_in_place(joint_incident, duty, day):
-    response = browser(duty).post(
+def test_with_htmx_the_sections_come_back_in_place(signed_in, joint_incident, duty, day):
+    response = signed_in(duty).post(
         act("command-objective-add", joint_incident, 1),
         {"text": "Keep Dock Street closed", "version": day.version},
         HTTP_HX_REQUEST="true",
@@ -659,62 +661,66 @@ def action_posts(incident, position):
     ]
 
 
-def test_an_analyst_may_not_command_anything(joint_incident, analyst, staffed):
+@pytest.fixture
+def actions(joint_incident, staffed):
     position = Position.objects.filter(period=staffed).first()
-    client = browser(analyst)
-    before = (
+    return [Call("post", url, form) for url, form in action_posts(joint_incident, position)]
+
+
+@pytest.fixture
+def command_rows():
+    """How many participants, posts and periods there are: what no refused action moves."""
+    return lambda: (
         Participant.objects.count(),
         Position.objects.count(),
         OperationalPeriod.objects.count(),
     )
 
-    for url, form in action_posts(joint_incident, position):
-        response = client.post(url, form)
-        assert response.status_code == 403, url
-        assert "You may see this incident but not command it." in response.content.decode()
 
-    after = (
-        Participant.objects.count(),
-        Position.objects.count(),
-        OperationalPeriod.objects.count(),
-    )
-    assert after == before
+class TestAnAnalystMayNotCommand(PageCapabilityCases):
+    """Harbor Police's analyst reads the tab; every command action is refused."""
 
+    readers = ("analyst",)
 
-def test_another_agency_finds_nothing_at_any_address(joint_incident, northgate_duty, staffed):
-    position = Position.objects.filter(period=staffed).first()
-    client = browser(northgate_duty)
-    pages = [
-        tab(joint_incident),
-        tab(joint_incident, "?period=1"),
-        act("print-ics203", joint_incident, 1),
-        act("print-ics204", joint_incident, 1),
-    ]
+    @pytest.fixture
+    def writes(self, actions):
+        return actions
 
-    for url in pages:
-        response = client.get(url)
-        assert response.status_code == 404, url
-        assert "Warehouse fire" not in response.content.decode()
-    for url, form in action_posts(joint_incident, position):
-        assert client.post(url, form).status_code == 404, url
-    assert Participant.objects.filter(incident=joint_incident).count() == 2
+    @pytest.fixture
+    def refusal(self):
+        return "You may see this incident but not command it."
+
+    @pytest.fixture
+    def unchanged(self, command_rows):
+        return command_rows
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(joint_incident, staffed):
-    position = Position.objects.filter(period=staffed).first()
-    client = browser()
+class TestEveryCommandAddress(PageCases):
+    """Northgate EMS takes no part: it finds nothing; nobody signed out does."""
 
-    response = client.get(tab(joint_incident))
-    assert response.status_code == 302
-    assert response["Location"] == f"/login/?next={tab(joint_incident)}"
-    for url, form in action_posts(joint_incident, position):
-        response = client.post(url, form)
-        assert response.status_code == 302, url
-        assert response["Location"].startswith("/login/?next=")
+    intruders = ("northgate_duty",)
+
+    @pytest.fixture
+    def addresses(self, joint_incident, actions):
+        return [
+            Call("get", tab(joint_incident)),
+            Call("get", tab(joint_incident, "?period=1")),
+            Call("get", act("print-ics203", joint_incident, 1)),
+            Call("get", act("print-ics204", joint_incident, 1)),
+            *actions,
+        ]
+
+    @pytest.fixture
+    def secrets(self):
+        return ["Warehouse fire"]
+
+    @pytest.fixture
+    def unchanged(self, command_rows):
+        return command_rows
 
 
-def test_a_post_without_the_csrf_token_is_refused(joint_incident, duty, day):
-    client = browser(duty, enforce_csrf_checks=True)
+def test_a_post_without_the_csrf_token_is_refused(signed_in, joint_incident, duty, day):
+    client = signed_in(duty, enforce_csrf_checks=True)
 
     response = client.post(
         act("command-period-open", joint_incident),
@@ -732,9 +738,9 @@ def test_a_post_without_the_csrf_token_is_refused(joint_incident, duty, day):
 
 
 def test_the_tab_costs_the_same_few_queries_for_a_small_or_large_organization(
-    joint_incident, duty, day, django_assert_max_num_queries, agency, other_agency
+    signed_in, joint_incident, duty, day, django_assert_max_num_queries, agency, other_agency
 ):
-    client = browser(duty)
+    client = signed_in(duty)
     with django_assert_max_num_queries(20):
         assert client.get(tab(joint_incident)).status_code == 200
 
@@ -748,8 +754,10 @@ def test_the_tab_costs_the_same_few_queries_for_a_small_or_large_organization(
     assert page.count('data-kind="division_supervisor"') == 10
 
 
-def test_the_duty_officer_writes_the_weather_without_moving_the_period(joint_incident, duty, day):
-    response = browser(duty).post(
+def test_the_duty_officer_writes_the_weather_without_moving_the_period(
+    signed_in, joint_incident, duty, day
+):
+    response = signed_in(duty).post(
         act("command-period-edit", joint_incident, 1),
         {
             "starts_at": local(day.starts_at),

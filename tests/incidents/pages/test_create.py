@@ -18,12 +18,6 @@ WHERE = "/incidents/new/where/"
 INSIDE_PORT_CALDER = {"latitude": "46.0", "longitude": "-123.93"}
 
 
-def signed_in(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
-
-
 def form_data(**changes) -> dict:
     data = {
         "title": "Container fire at the port",
@@ -57,7 +51,7 @@ def two_hats(agency, other_agency):
     return person
 
 
-def test_the_form_renders_with_amber_by_default(duty):
+def test_the_form_renders_with_amber_by_default(signed_in, duty):
     response = signed_in(duty).get(CREATE)
     assert response.status_code == 200
     body = response.content.decode()
@@ -69,7 +63,7 @@ def test_the_form_renders_with_amber_by_default(duty):
     assert 'name="lead_agency"' not in body
 
 
-def test_a_duty_officer_opens_an_incident(duty, agency, port_calder):
+def test_a_duty_officer_opens_an_incident(signed_in, duty, agency, port_calder):
     client = signed_in(duty)
     response = client.post(CREATE, form_data(is_exercise="on"))
     incident = Incident.objects.get()
@@ -92,7 +86,7 @@ def test_a_duty_officer_opens_an_incident(duty, agency, port_calder):
     assert messages == [f"Opened {incident.reference}: Container fire at the port."]
 
 
-def test_errors_are_shown_beside_their_fields(duty):
+def test_errors_are_shown_beside_their_fields(signed_in, duty):
     response = signed_in(duty).post(
         CREATE, form_data(title="", severity="7", latitude="95", longitude="east")
     )
@@ -107,7 +101,7 @@ def test_errors_are_shown_beside_their_fields(duty):
     assert Incident.objects.count() == 0
 
 
-def test_a_verbs_refusal_is_shown_beside_the_field(duty, monkeypatch):
+def test_a_verbs_refusal_is_shown_beside_the_field(signed_in, duty, monkeypatch):
     def refuse(**kwargs):
         raise Invalid("invalid_location", "The point lies outside every map.", field="location")
 
@@ -119,7 +113,7 @@ def test_a_verbs_refusal_is_shown_beside_the_field(duty, monkeypatch):
     assert "<li>The point lies outside every map.</li>" in body
 
 
-def test_acting_for_two_agencies_means_naming_the_lead(two_hats, other_agency):
+def test_acting_for_two_agencies_means_naming_the_lead(signed_in, two_hats, other_agency):
     client = signed_in(two_hats)
     body = client.get(CREATE).content.decode()
     assert '<option value="esterly-fire">Esterly Fire</option>' in body
@@ -135,7 +129,7 @@ def test_acting_for_two_agencies_means_naming_the_lead(two_hats, other_agency):
     assert Incident.objects.get().lead_agency == other_agency
 
 
-def test_a_double_submit_opens_one_incident(duty):
+def test_a_double_submit_opens_one_incident(signed_in, duty):
     client = signed_in(duty)
     first = client.post(CREATE, form_data())
     second = client.post(CREATE, form_data())
@@ -145,7 +139,7 @@ def test_a_double_submit_opens_one_incident(duty):
     assert Incident.objects.count() == 1
 
 
-def test_people_who_may_not_contribute_get_403(agency):
+def test_people_who_may_not_contribute_get_403(signed_in, agency):
     viewer = member_of(agency, "viewer", username="harbor-police.viewer")
     client = signed_in(viewer)
     assert client.get(CREATE).status_code == 403
@@ -162,13 +156,13 @@ def test_anonymous_is_sent_to_sign_in(method, url):
     assert Incident.objects.count() == 0
 
 
-def test_csrf_is_enforced(duty):
+def test_csrf_is_enforced(signed_in, duty):
     response = signed_in(duty, enforce_csrf_checks=True).post(CREATE, form_data())
     assert response.status_code == 403
     assert Incident.objects.count() == 0
 
 
-def test_where_names_the_jurisdiction_and_its_agencies(duty, port_calder):
+def test_where_names_the_jurisdiction_and_its_agencies(signed_in, duty, port_calder):
     response = signed_in(duty).get(WHERE, INSIDE_PORT_CALDER, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     body = response.content.decode()
@@ -178,14 +172,14 @@ def test_where_names_the_jurisdiction_and_its_agencies(duty, port_calder):
     assert "<html" not in body
 
 
-def test_where_outside_every_jurisdiction(duty, port_calder):
+def test_where_outside_every_jurisdiction(signed_in, duty, port_calder):
     response = signed_in(duty).get(WHERE, {"latitude": "10", "longitude": "10"})
     assert response.status_code == 200
     assert "This point lies in no jurisdiction known to Concord" in response.content.decode()
     assert "City of Port Calder" not in response.content.decode()
 
 
-def test_where_before_a_point_and_with_a_bad_one(duty):
+def test_where_before_a_point_and_with_a_bad_one(signed_in, duty):
     client = signed_in(duty)
     empty = client.get(WHERE, {"latitude": "", "longitude": ""})
     assert empty.status_code == 200
@@ -195,7 +189,7 @@ def test_where_before_a_point_and_with_a_bad_one(duty):
     assert "Latitude: Ensure this value is less than or equal to 90." in bad.content.decode()
 
 
-def test_a_rerendered_form_still_says_where_the_point_lies(duty, port_calder):
+def test_a_rerendered_form_still_says_where_the_point_lies(signed_in, duty, port_calder):
     response = signed_in(duty).post(CREATE, form_data(title="", **INSIDE_PORT_CALDER))
     assert response.status_code == 422
     assert "<strong>City of Port Calder</strong>" in response.content.decode()

@@ -2,27 +2,12 @@
 Two people editing at once never overwrite each other silently."""
 
 import pytest
-from django.test import Client
 
+from incidents.models import Incident
 from incidents.services.incidents import update_incident
-from tests.factories import member_of
+from tests.cases import Call, PageCases, PageStaleCases
 
 pytestmark = pytest.mark.django_db
-
-STALE = (
-    "Someone else changed this since you opened it; here is the current version — "
-    "re-apply your change."
-)
-
-
-@pytest.fixture
-def page_as():
-    def sign_in(user):
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return sign_in
 
 
 def edit_of(incident) -> str:
@@ -49,8 +34,8 @@ def details(incident, **changes) -> dict:
     return {**form, **changes}
 
 
-def test_the_edit_form_opens_with_the_incident_as_it_is(page_as, incident, duty):
-    response = page_as(duty).get(edit_of(incident))
+def test_the_edit_form_opens_with_the_incident_as_it_is(signed_in, incident, duty):
+    response = signed_in(duty).get(edit_of(incident))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -60,8 +45,8 @@ def test_the_edit_form_opens_with_the_incident_as_it_is(page_as, incident, duty)
     assert "data-confirm=" in page
 
 
-def test_the_duty_officer_renames_and_raises_the_severity(page_as, incident, duty):
-    response = page_as(duty).post(
+def test_the_duty_officer_renames_and_raises_the_severity(signed_in, incident, duty):
+    response = signed_in(duty).post(
         edit_of(incident),
         details(incident, title="Warehouse fire, Dock Street (2 alarms)", severity="4"),
     )
@@ -76,32 +61,42 @@ def test_the_duty_officer_renames_and_raises_the_severity(page_as, incident, dut
     assert incident.updated_by == duty
 
 
-def test_moving_the_location_sends_a_geojson_point(page_as, incident, duty):
-    page_as(duty).post(edit_of(incident), details(incident, latitude="46.1", longitude="-123.8"))
+def test_moving_the_location_sends_a_geojson_point(signed_in, incident, duty):
+    signed_in(duty).post(edit_of(incident), details(incident, latitude="46.1", longitude="-123.8"))
 
     incident.refresh_from_db()
     assert incident.location == {"type": "Point", "coordinates": [-123.8, 46.1]}
     assert (incident.latitude, incident.longitude) == (46.1, -123.8)
 
 
-def test_a_stale_edit_shows_the_current_version_to_re_apply_the_change(page_as, incident, duty):
-    opened = details(incident, severity="5")
-    update_incident(incident, actor=duty, title="Dock Street fire")
-    incident.refresh_from_db()
+class TestAStaleEdit(PageStaleCases):
+    """The duty officer raises the severity on a page opened before the title changed."""
 
-    response = page_as(duty).post(edit_of(incident), opened)
+    @pytest.fixture
+    def stale_post(self, incident):
+        return Call("post", edit_of(incident), details(incident, severity="5"))
 
-    assert response.status_code == 409
-    page = response.content.decode()
-    assert STALE in page
-    assert 'value="Dock Street fire"' in page
-    assert f'name="version" value="{incident.version}"' in page
-    incident.refresh_from_db()
-    assert (incident.title, incident.severity) == ("Dock Street fire", 3)
+    @pytest.fixture
+    def move_on(self, incident, duty):
+        def retitle():
+            update_incident(incident, actor=duty, title="Dock Street fire")
+            incident.refresh_from_db()
+            return incident.version
+
+        return retitle
+
+    @pytest.fixture
+    def shown(self):
+        return ['value="Dock Street fire"']
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        this = Incident.objects.filter(pk=incident.pk)
+        return lambda: list(this.values_list("title", "severity"))
 
 
-def test_a_blank_title_is_refused_beside_the_field(page_as, incident, duty):
-    response = page_as(duty).post(edit_of(incident), details(incident, title=""))
+def test_a_blank_title_is_refused_beside_the_field(signed_in, incident, duty):
+    response = signed_in(duty).post(edit_of(incident), details(incident, title=""))
 
     assert response.status_code == 422
     page = response.content.decode()
@@ -111,8 +106,8 @@ def test_a_blank_title_is_refused_beside_the_field(page_as, incident, duty):
     assert incident.title == "Warehouse fire on Dock Street"
 
 
-def test_a_latitude_off_the_globe_is_refused_beside_the_field(page_as, incident, duty):
-    response = page_as(duty).post(edit_of(incident), details(incident, latitude="123"))
+def test_a_latitude_off_the_globe_is_refused_beside_the_field(signed_in, incident, duty):
+    response = signed_in(duty).post(edit_of(incident), details(incident, latitude="123"))
 
     assert response.status_code == 422
     assert (
@@ -121,8 +116,8 @@ def test_a_latitude_off_the_globe_is_refused_beside_the_field(page_as, incident,
     )
 
 
-def test_a_double_submitted_edit_acts_once(page_as, incident, duty):
-    client = page_as(duty)
+def test_a_double_submitted_edit_acts_once(signed_in, incident, duty):
+    client = signed_in(duty)
     form = details(incident, severity="4", form_key="edit-once")
 
     first = client.post(edit_of(incident), form)
@@ -135,8 +130,8 @@ def test_a_double_submitted_edit_acts_once(page_as, incident, duty):
     assert incident.version == before + 1
 
 
-def test_an_analyst_may_read_but_not_edit(page_as, incident, analyst):
-    client = page_as(analyst)
+def test_an_analyst_may_read_but_not_edit(signed_in, incident, analyst):
+    client = signed_in(analyst)
 
     assert client.get(edit_of(incident)).status_code == 403
     assert client.post(edit_of(incident), details(incident, title="Mine")).status_code == 403
@@ -145,26 +140,36 @@ def test_an_analyst_may_read_but_not_edit(page_as, incident, analyst):
     assert (incident.title, incident.tlp) == ("Warehouse fire on Dock Street", "AMBER")
 
 
-def test_the_edit_link_is_offered_only_to_command(page_as, incident, duty, analyst):
+def test_the_edit_link_is_offered_only_to_command(signed_in, incident, duty, analyst):
     link = f'href="/incidents/{incident.public_id}/edit/"'
-    assert link in page_as(duty).get(f"/incidents/{incident.public_id}/").content.decode()
-    assert link not in page_as(analyst).get(f"/incidents/{incident.public_id}/").content.decode()
+    assert link in signed_in(duty).get(f"/incidents/{incident.public_id}/").content.decode()
+    assert link not in signed_in(analyst).get(f"/incidents/{incident.public_id}/").content.decode()
 
 
-def test_another_agency_finds_nothing_to_edit(page_as, incident, other_agency):
-    stranger = member_of(other_agency, "duty_officer", username="esterly-fire.duty_officer")
-    client = page_as(stranger)
+class TestEveryEditAddress(PageCases):
+    """Esterly Fire's duty officer finds nothing to edit of Harbor Police's incident."""
 
-    assert client.get(edit_of(incident)).status_code == 404
-    assert client.post(edit_of(incident), details(incident, title="Ours")).status_code == 404
-    assert client.post(marking_of(incident), {"tlp": "CLEAR", "version": "1"}).status_code == 404
+    intruders = ("fire_duty",)
+
+    @pytest.fixture
+    def addresses(self, incident):
+        return [
+            Call("get", edit_of(incident)),
+            Call("post", edit_of(incident), details(incident, title="Ours")),
+            Call("post", marking_of(incident), {"tlp": "CLEAR", "version": "1"}),
+        ]
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        this = Incident.objects.filter(pk=incident.pk)
+        return lambda: list(this.values_list("title", "tlp", "version"))
 
 
 # Marking
 
 
-def test_raising_the_marking_says_what_it_withdrew(page_as, incident, duty):
-    client = page_as(duty)
+def test_raising_the_marking_says_what_it_withdrew(signed_in, incident, duty):
+    client = signed_in(duty)
 
     response = client.post(
         marking_of(incident), {"tlp": "AMBER+STRICT", "version": incident.version}
@@ -180,31 +185,37 @@ def test_raising_the_marking_says_what_it_withdrew(page_as, incident, duty):
     )
 
 
-def test_a_stale_marking_change_shows_the_current_version(page_as, incident, duty):
-    opened_at = incident.version
-    update_incident(incident, actor=duty, severity=5)
-    incident.refresh_from_db()
+class TestAStaleMarkingChange(PageStaleCases):
+    """The duty officer marks RED on a page opened before the severity changed."""
 
-    response = page_as(duty).post(marking_of(incident), {"tlp": "RED", "version": opened_at})
+    @pytest.fixture
+    def stale_post(self, incident):
+        return Call("post", marking_of(incident), {"tlp": "RED", "version": incident.version})
 
-    assert response.status_code == 409
-    page = response.content.decode()
-    assert STALE in page
-    assert f'name="version" value="{incident.version}"' in page
-    incident.refresh_from_db()
-    assert incident.tlp == "AMBER"
+    @pytest.fixture
+    def move_on(self, incident, duty):
+        def raise_severity():
+            update_incident(incident, actor=duty, severity=5)
+            incident.refresh_from_db()
+            return incident.version
+
+        return raise_severity
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        this = Incident.objects.filter(pk=incident.pk)
+        return lambda: list(this.values_list("tlp"))
 
 
-def test_an_unknown_marking_is_refused_beside_the_field(page_as, incident, duty):
-    response = page_as(duty).post(marking_of(incident), {"tlp": "PURPLE", "version": "1"})
+def test_an_unknown_marking_is_refused_beside_the_field(signed_in, incident, duty):
+    response = signed_in(duty).post(marking_of(incident), {"tlp": "PURPLE", "version": "1"})
 
     assert response.status_code == 422
     assert 'id="marking-tlp_errors" role="alert">' in response.content.decode()
 
 
-def test_the_edit_form_is_guarded_by_csrf(incident, duty):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(duty)
+def test_the_edit_form_is_guarded_by_csrf(signed_in, incident, duty):
+    client = signed_in(duty, enforce_csrf_checks=True)
 
     assert client.post(edit_of(incident), details(incident, title="Forged")).status_code == 403
     incident.refresh_from_db()

@@ -5,7 +5,6 @@ at top and bottom; an agency the incident is not shared with finds nothing there
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,13 +18,6 @@ NOW = timezone.now().replace(second=0, microsecond=0)
 
 def printed(name, incident, number=1):
     return reverse(name, args=[incident.public_id, number])
-
-
-def browser(user=None):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def name_of(person):
@@ -77,9 +69,9 @@ def assignments(joint_incident, staffed, fire_responder, fire_analyst, other_age
 
 
 def test_ics_203_lists_every_post_and_its_holder_marked_top_and_bottom(
-    joint_incident, duty, fire_duty, responder, fire_responder, analyst, staffed
+    signed_in, joint_incident, duty, fire_duty, responder, fire_responder, analyst, staffed
 ):
-    response = browser(duty).get(printed("print-ics203", joint_incident))
+    response = signed_in(duty).get(printed("print-ics203", joint_incident))
 
     assert response.status_code == 200
     header, body, footer = parts(response.content.decode())
@@ -112,9 +104,9 @@ def test_ics_203_lists_every_post_and_its_holder_marked_top_and_bottom(
 
 
 def test_ics_204_gives_each_division_its_assignments(
-    joint_incident, duty, fire_responder, fire_analyst, analyst, assignments
+    signed_in, joint_incident, duty, fire_responder, fire_analyst, analyst, assignments
 ):
-    response = browser(duty).get(printed("print-ics204", joint_incident))
+    response = signed_in(duty).get(printed("print-ics204", joint_incident))
 
     assert response.status_code == 200
     header, body, footer = parts(response.content.decode())
@@ -137,16 +129,18 @@ def test_ics_204_gives_each_division_its_assignments(
     assert '<th scope="row">Bring a water tender</th>' in others
 
 
-def test_ics_204_of_an_unstaffed_period_says_so(joint_incident, duty, day):
-    body = parts(browser(duty).get(printed("print-ics204", joint_incident)).content.decode())[1]
+def test_ics_204_of_an_unstaffed_period_says_so(signed_in, joint_incident, duty, day):
+    body = parts(signed_in(duty).get(printed("print-ics204", joint_incident)).content.decode())[1]
 
     assert "No division or group is staffed in this period." in body
     assert "No other assignments in this period." in body
     assert "<dd>Vacant</dd>" in body
 
 
-def test_printing_is_audited_like_any_view_of_an_amber_incident(joint_incident, duty, day):
-    browser(duty).get(printed("print-ics203", joint_incident))
+def test_printing_is_audited_like_any_view_of_an_amber_incident(
+    signed_in, joint_incident, duty, day
+):
+    signed_in(duty).get(printed("print-ics203", joint_incident))
 
     assert AuditRecord.objects.filter(
         action=AuditAction.VIEWED, actor=duty, target_id=str(joint_incident.public_id)
@@ -155,20 +149,20 @@ def test_printing_is_audited_like_any_view_of_an_amber_incident(joint_incident, 
 
 @pytest.mark.parametrize("name", ["print-ics203", "print-ics204"])
 def test_another_agency_and_a_missing_period_are_the_same_404(
-    joint_incident, duty, northgate, day, name
+    signed_in, joint_incident, duty, northgate, day, name
 ):
     stranger = member_of(northgate, "duty_officer", username="northgate-ems.duty_officer")
 
-    hidden = browser(stranger).get(printed(name, joint_incident))
-    missing = browser(duty).get(printed(name, joint_incident, 9))
+    hidden = signed_in(stranger).get(printed(name, joint_incident))
+    missing = signed_in(duty).get(printed(name, joint_incident, 9))
 
     assert hidden.status_code == missing.status_code == 404
     assert b"Warehouse fire" not in hidden.content
 
 
 @pytest.mark.parametrize("name", ["print-ics203", "print-ics204"])
-def test_anonymous_readers_are_sent_to_sign_in(joint_incident, day, name):
-    response = browser().get(printed(name, joint_incident))
+def test_anonymous_readers_are_sent_to_sign_in(client, joint_incident, day, name):
+    response = client.get(printed(name, joint_incident))
 
     assert response.status_code == 302
     assert response["Location"] == f"/login/?next={printed(name, joint_incident)}"
@@ -176,9 +170,9 @@ def test_anonymous_readers_are_sent_to_sign_in(joint_incident, day, name):
 
 @pytest.mark.parametrize("name", ["print-ics203", "print-ics204"])
 def test_the_forms_cost_the_same_queries_for_few_or_many_divisions(
-    joint_incident, duty, day, agency, other_agency, name, django_assert_max_num_queries
+    signed_in, joint_incident, duty, day, agency, other_agency, name, django_assert_max_num_queries
 ):
-    client = browser(duty)
+    client = signed_in(duty)
     with django_assert_max_num_queries(14):
         assert client.get(printed(name, joint_incident)).status_code == 200
 

@@ -31,19 +31,15 @@ def community(duty):
     return open_incident(duty, title="Storm warning", incident_type="severe_weather", tlp="GREEN")
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def references(response) -> list[str]:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/geo+json"
     return [feature["properties"]["reference"] for feature in response.json()["features"]]
 
 
-def test_the_geojson_holds_only_visible_incidents(analyst, fire_analyst, harbor_only, community):
+def test_the_geojson_holds_only_visible_incidents(
+    signed_in, analyst, fire_analyst, harbor_only, community
+):
     assert references(signed_in(analyst).get(INCIDENTS)) == [
         community.reference,
         harbor_only.reference,
@@ -56,7 +52,7 @@ def test_the_geojson_holds_only_visible_incidents(analyst, fire_analyst, harbor_
     assert references(esterly.get(INCIDENTS, {"agency": "harbor-police"})) == [community.reference]
 
 
-def test_a_feature_carries_what_the_popup_shows(analyst, harbor_only):
+def test_a_feature_carries_what_the_popup_shows(signed_in, analyst, harbor_only):
     (feature,) = signed_in(analyst).get(INCIDENTS).json()["features"]
     assert feature == {
         "type": "Feature",
@@ -74,7 +70,7 @@ def test_a_feature_carries_what_the_popup_shows(analyst, harbor_only):
     }
 
 
-def test_the_map_takes_the_boards_filters(analyst, duty, harbor_only, community):
+def test_the_map_takes_the_boards_filters(signed_in, analyst, duty, harbor_only, community):
     severe = open_incident(duty, title="Bridge collapse", severity=5)
     harbor = signed_in(analyst)
     assert references(harbor.get(INCIDENTS, {"type": "hazmat"})) == [harbor_only.reference]
@@ -95,7 +91,9 @@ def test_the_map_takes_the_boards_filters(analyst, duty, harbor_only, community)
     assert 'id="show-on-map" href="/map/?type=hazmat"' in board
 
 
-def test_the_page_lists_as_text_what_the_map_draws(analyst, fire_analyst, harbor_only, community):
+def test_the_page_lists_as_text_what_the_map_draws(
+    signed_in, analyst, fire_analyst, harbor_only, community
+):
     city_of_port_calder()
     body = signed_in(analyst).get(MAP).content.decode()
     detail = reverse("incident-detail", kwargs={"incident_id": harbor_only.public_id})
@@ -111,7 +109,7 @@ def test_the_page_lists_as_text_what_the_map_draws(analyst, fire_analyst, harbor
     assert "Gas leak" not in hidden_from
 
 
-def test_the_map_says_when_it_shows_only_the_newest(analyst, duty, monkeypatch):
+def test_the_map_says_when_it_shows_only_the_newest(signed_in, analyst, duty, monkeypatch):
     monkeypatch.setattr(incident_map, "MAP_LIMIT", 2)
     made = [open_incident(duty, title=f"Flood {n}") for n in range(3)]
     harbor = signed_in(analyst)
@@ -120,13 +118,13 @@ def test_the_map_says_when_it_shows_only_the_newest(analyst, duty, monkeypatch):
     assert references(harbor.get(INCIDENTS)) == [made[2].reference, made[1].reference]
 
 
-def test_tiles_come_from_the_setting(analyst, settings):
+def test_tiles_come_from_the_setting(signed_in, analyst, settings):
     settings.MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     body = signed_in(analyst).get(MAP).content.decode()
     assert 'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png"' in body
 
 
-def test_an_invalid_filter_is_shown_on_the_map_page_too(analyst, harbor_only):
+def test_an_invalid_filter_is_shown_on_the_map_page_too(signed_in, analyst, harbor_only):
     response = signed_in(analyst).get(MAP, {"severity": "eleven"})
     assert response.status_code == 422
     assert 'id="id_severity_errors"' in response.content.decode()
@@ -136,7 +134,7 @@ def test_an_invalid_filter_is_shown_on_the_map_page_too(analyst, harbor_only):
     ]
 
 
-def test_jurisdictions_are_outlined_with_their_names(analyst):
+def test_jurisdictions_are_outlined_with_their_names(signed_in, analyst):
     city = city_of_port_calder()
     response = signed_in(analyst).get(JURISDICTIONS_URL)
     assert response.status_code == 200
@@ -153,7 +151,9 @@ def test_anonymous_is_sent_to_sign_in(url):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_queries_do_not_grow_with_incidents(analyst, duty, django_assert_max_num_queries):
+def test_queries_do_not_grow_with_incidents(
+    signed_in, analyst, duty, django_assert_max_num_queries
+):
     harbor = signed_in(analyst)
     for n in range(3):
         open_incident(duty, title=f"Few {n}")

@@ -6,25 +6,14 @@ nobody else gets further than the API would let them."""
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from incidents.models import ResourceRequest, ResourceRequestStep
 from incidents.services import resource_requests as verbs
+from tests.cases import STALE, Call, PageCases, PageStaleCases
 from tests.factories import member_of
 
 pytestmark = pytest.mark.postgres
-
-STALE = (
-    "Someone else changed this since you opened it; here is the current version — "
-    "re-apply your change."
-)
-
-
-def signed_in(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 def list_url(incident) -> str:
@@ -95,16 +84,10 @@ def engines(joint_incident, duty, fire):
     return asked(joint_incident, duty, fire)
 
 
-@pytest.fixture
-def northgate_duty(northgate):
-    """Northgate EMS's duty officer: sees nothing of the warehouse fire."""
-    return member_of(northgate, "duty_officer", username="northgate-ems.duty_officer")
-
-
 # Asking
 
 
-def test_harbor_police_asks_esterly_fire_for_engines_on_the_page(duty, joint_incident):
+def test_harbor_police_asks_esterly_fire_for_engines_on_the_page(signed_in, duty, joint_incident):
     client = signed_in(duty)
     form = client.get(create_url(joint_incident)).content.decode()
     assert '<option value="Engine (fire)"></option>' in form
@@ -150,7 +133,7 @@ def test_harbor_police_asks_esterly_fire_for_engines_on_the_page(duty, joint_inc
     assert offered(page) == ["cancelled"]
 
 
-def test_a_kind_not_on_the_list_is_taken_as_typed(duty, joint_incident):
+def test_a_kind_not_on_the_list_is_taken_as_typed(signed_in, duty, joint_incident):
     response = signed_in(duty).post(
         create_url(joint_incident),
         {
@@ -165,7 +148,9 @@ def test_a_kind_not_on_the_list_is_taken_as_typed(duty, joint_incident):
     assert joint_incident.resource_requests.get().resource_kind == "Thermal imaging drone"
 
 
-def test_a_request_for_nothing_is_sent_back_with_errors_beside_the_fields(duty, joint_incident):
+def test_a_request_for_nothing_is_sent_back_with_errors_beside_the_fields(
+    signed_in, duty, joint_incident
+):
     response = signed_in(duty).post(
         create_url(joint_incident),
         {"supplying_agency": "northgate-ems", "resource_kind": "", "quantity": "0"},
@@ -181,7 +166,7 @@ def test_a_request_for_nothing_is_sent_back_with_errors_beside_the_fields(duty, 
     assert not joint_incident.resource_requests.exists()
 
 
-def test_a_viewer_may_not_ask(agency, joint_incident):
+def test_a_viewer_may_not_ask(signed_in, agency, joint_incident):
     viewer = member_of(agency, "viewer", username="harbor-police.viewer")
     client = signed_in(viewer)
 
@@ -195,7 +180,7 @@ def test_a_viewer_may_not_ask(agency, joint_incident):
     assert not joint_incident.resource_requests.exists()
 
 
-def test_a_double_submitted_request_is_sent_once(duty, joint_incident):
+def test_a_double_submitted_request_is_sent_once(signed_in, duty, joint_incident):
     client = signed_in(duty)
     body = {
         "supplying_agency": "esterly-fire",
@@ -217,7 +202,7 @@ def test_a_double_submitted_request_is_sent_once(duty, joint_incident):
 
 
 def test_each_side_is_offered_only_its_own_steps(
-    duty, fire_duty, fire_responder, responder, engines
+    signed_in, duty, fire_duty, fire_responder, responder, engines
 ):
     as_requester = signed_in(duty).get(detail_url(engines)).content.decode()
     as_supplier = signed_in(fire_duty).get(detail_url(engines)).content.decode()
@@ -234,7 +219,7 @@ def test_each_side_is_offered_only_its_own_steps(
     assert offered(as_harbor_responder) == ["cancelled"]
 
 
-def test_the_list_says_whose_move_it_is(duty, fire_duty, engines):
+def test_the_list_says_whose_move_it_is(signed_in, duty, fire_duty, engines):
     requester_row = signed_in(duty).get(list_url(engines.incident)).content.decode()
     supplier_row = signed_in(fire_duty).get(list_url(engines.incident)).content.decode()
 
@@ -244,7 +229,9 @@ def test_the_list_says_whose_move_it_is(duty, fire_duty, engines):
     assert "1 request</caption>" in supplier_row
 
 
-def test_engines_are_approved_sent_and_received_through_the_pages(duty, fire_duty, engines):
+def test_engines_are_approved_sent_and_received_through_the_pages(
+    signed_in, duty, fire_duty, engines
+):
     supplier, requester = signed_in(fire_duty), signed_in(duty)
 
     for client, to, note in (
@@ -279,7 +266,7 @@ def test_engines_are_approved_sent_and_received_through_the_pages(duty, fire_dut
     assert "the request is delivered, which is final" in page
 
 
-def test_a_step_of_the_other_side_is_refused(duty, fire_duty, engines):
+def test_a_step_of_the_other_side_is_refused(signed_in, duty, fire_duty, engines):
     approve = signed_in(duty).post(step_url(engines), {"to": "approved", "version": 1})
     cancel = signed_in(fire_duty).post(
         step_url(engines), {"to": "cancelled", "note": "No", "version": 1}
@@ -291,7 +278,7 @@ def test_a_step_of_the_other_side_is_refused(duty, fire_duty, engines):
     assert (engines.status, engines.steps.count()) == ("requested", 1)
 
 
-def test_denying_says_why_beside_the_note_and_asks_first(fire_duty, engines):
+def test_denying_says_why_beside_the_note_and_asks_first(signed_in, fire_duty, engines):
     client = signed_in(fire_duty)
     page = client.get(detail_url(engines)).content.decode()
     assert 'data-confirm="Deny this request?' in page
@@ -306,22 +293,29 @@ def test_denying_says_why_beside_the_note_and_asks_first(fire_duty, engines):
     assert engines.status == "requested"
 
 
-def test_a_step_taken_on_a_stale_page_is_refused(duty, fire_duty, engines):
-    verbs.take_step(engines, "approved", actor=fire_duty)
+class TestAStepOnAStalePage(PageStaleCases):
+    """Harbor Police cancels on a page opened before Esterly Fire approved."""
 
-    response = signed_in(duty).post(
-        step_url(engines), {"to": "cancelled", "note": "Not needed", "version": 1}
-    )
+    @pytest.fixture
+    def stale_post(self, engines):
+        return Call(
+            "post", step_url(engines), {"to": "cancelled", "note": "Not needed", "version": 1}
+        )
 
-    assert response.status_code == 409
-    page = response.content.decode()
-    assert STALE in page
-    assert 'name="version" value="2"' in page
-    engines.refresh_from_db()
-    assert engines.status == "approved"
+    @pytest.fixture
+    def move_on(self, engines, fire_duty):
+        def approve():
+            verbs.take_step(engines, "approved", actor=fire_duty)
+            return 2
+
+        return approve
+
+    @pytest.fixture
+    def unchanged(self, engines):
+        return lambda: ResourceRequest.objects.get(pk=engines.pk).status
 
 
-def test_a_double_submitted_step_is_taken_once(fire_duty, engines):
+def test_a_double_submitted_step_is_taken_once(signed_in, fire_duty, engines):
     client = signed_in(fire_duty)
     body = {"to": "approved", "note": "", "version": 1, "form_key": "step-once-1"}
 
@@ -335,7 +329,7 @@ def test_a_double_submitted_step_is_taken_once(fire_duty, engines):
 # Correcting what was asked
 
 
-def test_the_requester_corrects_the_quantity_before_anyone_acts(duty, engines):
+def test_the_requester_corrects_the_quantity_before_anyone_acts(signed_in, duty, engines):
     client = signed_in(duty)
     assert 'name="version" value="1"' in client.get(detail_url(engines)).content.decode()
 
@@ -347,7 +341,7 @@ def test_the_requester_corrects_the_quantity_before_anyone_acts(duty, engines):
     assert "RR-1 corrected." in client.get(detail_url(engines)).content.decode()
 
 
-def test_a_correction_with_no_quantity_is_sent_back(duty, engines):
+def test_a_correction_with_no_quantity_is_sent_back(signed_in, duty, engines):
     response = signed_in(duty).post(update_url(engines), edit_body(engines, quantity="0"))
 
     assert response.status_code == 422
@@ -356,7 +350,7 @@ def test_a_correction_with_no_quantity_is_sent_back(duty, engines):
     ]
 
 
-def test_a_correction_made_against_an_old_version_shows_the_current_one(duty, engines):
+def test_a_correction_made_against_an_old_version_shows_the_current_one(signed_in, duty, engines):
     verbs.update_request(engines, actor=duty, quantity=4, expected_version=1)
 
     response = signed_in(duty).post(update_url(engines), edit_body(engines, quantity="3"))
@@ -370,7 +364,9 @@ def test_a_correction_made_against_an_old_version_shows_the_current_one(duty, en
     assert engines.quantity == 4
 
 
-def test_only_the_requester_corrects_and_only_before_anyone_acts(duty, fire_duty, engines):
+def test_only_the_requester_corrects_and_only_before_anyone_acts(
+    signed_in, duty, fire_duty, engines
+):
     supplier = signed_in(fire_duty)
     assert update_url(engines) not in supplier.get(detail_url(engines)).content.decode()
     assert supplier.post(update_url(engines), edit_body(engines, quantity="9")).status_code == 403
@@ -391,49 +387,30 @@ def test_only_the_requester_corrects_and_only_before_anyone_acts(duty, fire_duty
 # Who gets in
 
 
-def test_another_agencys_duty_officer_finds_nothing_at_any_address(
-    northgate_duty, joint_incident, engines
-):
-    client = signed_in(northgate_duty)
+class TestEveryResourceRequestPage(PageCases):
+    """Northgate EMS takes no part: it finds no request page; nobody signed out does."""
 
-    for response in (
-        client.get(list_url(joint_incident)),
-        client.get(create_url(joint_incident)),
-        client.post(
-            create_url(joint_incident),
-            {"supplying_agency": "esterly-fire", "resource_kind": "Spy", "quantity": "1"},
-        ),
-        client.get(detail_url(engines)),
-        client.post(update_url(engines), edit_body(engines, quantity="9")),
-        client.post(step_url(engines), {"to": "cancelled", "note": "x", "version": 1}),
-    ):
-        assert response.status_code == 404
-        assert "There is nothing here, or nothing you may see." in response.content.decode()
-    engines.refresh_from_db()
-    assert (engines.status, engines.quantity, joint_incident.resource_requests.count()) == (
-        "requested",
-        2,
-        1,
-    )
+    intruders = ("northgate_duty",)
+
+    @pytest.fixture
+    def addresses(self, joint_incident, engines):
+        spy = {"supplying_agency": "esterly-fire", "resource_kind": "Spy", "quantity": "1"}
+        return [
+            Call("get", list_url(joint_incident)),
+            Call("get", create_url(joint_incident)),
+            Call("post", create_url(joint_incident), spy),
+            Call("get", detail_url(engines)),
+            Call("post", update_url(engines), edit_body(engines, quantity="9")),
+            Call("post", step_url(engines), {"to": "cancelled", "note": "x", "version": 1}),
+        ]
+
+    @pytest.fixture
+    def unchanged(self, joint_incident):
+        requests = joint_incident.resource_requests
+        return lambda: list(requests.values_list("status", "quantity"))
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(engines):
-    client = Client()
-
-    for url, method in (
-        (list_url(engines.incident), "get"),
-        (create_url(engines.incident), "get"),
-        (create_url(engines.incident), "post"),
-        (detail_url(engines), "get"),
-        (update_url(engines), "post"),
-        (step_url(engines), "post"),
-    ):
-        response = getattr(client, method)(url)
-        assert response.status_code == 302
-        assert response["Location"] == f"/login/?next={url}"
-
-
-def test_a_step_posted_without_its_csrf_token_is_refused(fire_duty, engines):
+def test_a_step_posted_without_its_csrf_token_is_refused(signed_in, fire_duty, engines):
     client = signed_in(fire_duty, enforce_csrf_checks=True)
 
     response = client.post(step_url(engines), {"to": "approved", "version": 1})
@@ -444,7 +421,7 @@ def test_a_step_posted_without_its_csrf_token_is_refused(fire_duty, engines):
 
 
 def test_the_list_and_a_request_cost_the_same_for_few_or_many(
-    duty, fire_duty, fire, joint_incident, engines, django_assert_max_num_queries
+    signed_in, duty, fire_duty, fire, joint_incident, engines, django_assert_max_num_queries
 ):
     client = signed_in(fire_duty)
     with django_assert_max_num_queries(14):

@@ -5,7 +5,6 @@ Northgate EMS; the page refuses exactly what the verbs refuse, where it was aske
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from incidents.models import IncidentShare
@@ -13,17 +12,12 @@ from incidents.services import sharing as sharing_verbs
 from sharing import policy
 from sharing.access import Access
 from sharing.models import AuditAction, AuditRecord, ShareKind
+from tests.cases import Call, PageCases
 from tests.factories import AgencyFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
 JUSTIFICATION = "Chlorine leak next door; Northgate EMS must triage now."
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(name, incident, *args) -> str:
@@ -36,12 +30,18 @@ def field_errors(page: str, name: str) -> list[str]:
     return re.findall(r"<li>(.*?)</li>", match.group(1)) if match else []
 
 
-def opens_incident(user, incident) -> int:
-    return signed_in(user).get(url("incident-detail", incident)).status_code
+@pytest.fixture
+def opens_incident(signed_in):
+    """The status someone's browser gets opening the incident's summary."""
+
+    def status(user, incident) -> int:
+        return signed_in(user).get(url("incident-detail", incident)).status_code
+
+    return status
 
 
 def test_the_duty_officer_shares_with_esterly_fire_and_takes_it_back(
-    duty, fire_analyst, incident, mutual_aid
+    opens_incident, signed_in, duty, fire_analyst, incident, mutual_aid
 ):
     assert opens_incident(fire_analyst, incident) == 404
     client = signed_in(duty)
@@ -72,7 +72,7 @@ def test_the_duty_officer_shares_with_esterly_fire_and_takes_it_back(
     assert not IncidentShare.objects.filter(agency__slug="esterly-fire").exists()
 
 
-def test_with_htmx_the_panel_comes_back_updated_in_place(duty, incident, mutual_aid):
+def test_with_htmx_the_panel_comes_back_updated_in_place(signed_in, duty, incident, mutual_aid):
     response = signed_in(duty).post(
         url("incident-share-agency", incident),
         {"share-agency": "esterly-fire", "share-level": "contribute"},
@@ -87,7 +87,9 @@ def test_with_htmx_the_panel_comes_back_updated_in_place(duty, incident, mutual_
     assert '<th scope="row">Esterly Fire</th>' in page
 
 
-def test_a_share_no_agreement_covers_is_refused_beside_the_agency(duty, incident, northgate):
+def test_a_share_no_agreement_covers_is_refused_beside_the_agency(
+    signed_in, duty, incident, northgate
+):
     response = signed_in(duty).post(
         url("incident-share-agency", incident),
         {"share-agency": "northgate-ems", "share-level": "view"},
@@ -101,7 +103,7 @@ def test_a_share_no_agreement_covers_is_refused_beside_the_agency(duty, incident
     assert not IncidentShare.objects.filter(agency=northgate).exists()
 
 
-def test_a_double_submitted_share_shares_once(duty, incident, mutual_aid):
+def test_a_double_submitted_share_shares_once(signed_in, duty, incident, mutual_aid):
     client = signed_in(duty)
     data = {"share-agency": "esterly-fire", "share-level": "view", "form_key": "twice"}
 
@@ -114,7 +116,7 @@ def test_a_double_submitted_share_shares_once(duty, incident, mutual_aid):
 
 
 def test_the_duty_officer_raises_a_share_to_contribute(
-    duty, fire_analyst, incident, other_agency, mutual_aid
+    signed_in, duty, fire_analyst, incident, other_agency, mutual_aid
 ):
     share = sharing_verbs.share_incident(incident, actor=duty, agency=other_agency)
     assert not policy.can(fire_analyst, "contribute", incident)
@@ -133,7 +135,7 @@ def test_the_duty_officer_raises_a_share_to_contribute(
 
 
 def test_a_participant_share_is_not_revoked_here_and_the_page_says_where(
-    duty, fire_analyst, joint_incident, other_agency
+    opens_incident, signed_in, duty, fire_analyst, joint_incident, other_agency
 ):
     share = joint_incident.shares.get(agency=other_agency)
     client = signed_in(duty)
@@ -163,7 +165,7 @@ def test_a_participant_share_is_not_revoked_here_and_the_page_says_where(
 
 
 def test_the_duty_officer_names_a_person_and_withdraws_the_grant(
-    duty, fire_analyst, incident, mutual_aid
+    opens_incident, signed_in, duty, fire_analyst, incident, mutual_aid
 ):
     client = signed_in(duty)
     named = client.post(
@@ -183,7 +185,9 @@ def test_the_duty_officer_names_a_person_and_withdraws_the_grant(
     assert opens_incident(fire_analyst, incident) == 404
 
 
-def test_naming_someone_who_does_not_exist_is_refused_beside_the_username(duty, incident):
+def test_naming_someone_who_does_not_exist_is_refused_beside_the_username(
+    signed_in, duty, incident
+):
     response = signed_in(duty).post(
         url("incident-share-person", incident), {"person-person": "nobody", "person-level": "view"}
     )
@@ -194,7 +198,7 @@ def test_naming_someone_who_does_not_exist_is_refused_beside_the_username(duty, 
 
 
 def test_breaking_glass_needs_a_justification_and_is_flagged_in_the_audit_trail(
-    duty, incident, northgate, northgate_admin
+    opens_incident, signed_in, duty, incident, northgate, northgate_admin
 ):
     client = signed_in(duty)
     page = client.get(url("incident-sharing", incident)).content.decode()
@@ -239,7 +243,7 @@ def test_breaking_glass_needs_a_justification_and_is_flagged_in_the_audit_trail(
 
 
 def test_an_analyst_sees_who_has_it_but_may_change_nothing(
-    analyst, duty, incident, other_agency, mutual_aid
+    signed_in, analyst, duty, incident, other_agency, mutual_aid
 ):
     share = sharing_verbs.share_incident(incident, actor=duty, agency=other_agency)
     client = signed_in(analyst)
@@ -263,31 +267,44 @@ def test_an_analyst_sees_who_has_it_but_may_change_nothing(
     assert share.level == Access.VIEW
 
 
-def test_another_agency_finds_nothing_at_any_of_these_addresses(
-    duty, fire_analyst, incident, northgate
-):
-    share = sharing_verbs.share_incident(
-        incident, actor=duty, agency=northgate, break_glass=True, justification=JUSTIFICATION
-    )
-    client = signed_in(fire_analyst)
+class TestEverySharingAddress(PageCases):
+    """Harbor Police broke glass for Northgate EMS; Esterly Fire finds nothing of it."""
 
-    assert client.get(url("incident-sharing", incident)).status_code == 404
-    for name, args in [
-        ("incident-share-agency", ()),
-        ("incident-share-level", (share.pk,)),
-        ("incident-share-revoke", (share.pk,)),
-        ("incident-share-person", ()),
-        ("incident-share-person-revoke", ("harbor-police.duty_officer",)),
-        ("incident-break-glass", ()),
-    ]:
-        response = client.post(url(name, incident, *args), {"form_key": f"probe-{name}"})
-        assert response.status_code == 404, name
-    assert IncidentShare.objects.filter(pk=share.pk).exists()
+    intruders = ("fire_analyst",)
+
+    @pytest.fixture
+    def share(self, duty, incident, northgate):
+        return sharing_verbs.share_incident(
+            incident, actor=duty, agency=northgate, break_glass=True, justification=JUSTIFICATION
+        )
+
+    @pytest.fixture
+    def addresses(self, incident, share):
+        posts = [
+            ("incident-share-agency", ()),
+            ("incident-share-level", (share.pk,)),
+            ("incident-share-revoke", (share.pk,)),
+            ("incident-share-person", ()),
+            ("incident-share-person-revoke", ("harbor-police.duty_officer",)),
+            ("incident-break-glass", ()),
+        ]
+        return [
+            Call("get", url("incident-sharing", incident)),
+            *(
+                Call("post", url(name, incident, *args), {"form_key": f"probe-{name}"})
+                for name, args in posts
+            ),
+        ]
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        return lambda: list(
+            IncidentShare.objects.filter(incident=incident).values_list("pk", "level")
+        )
 
 
-def test_a_change_without_the_csrf_token_is_refused(duty, incident, mutual_aid):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(duty)
+def test_a_change_without_the_csrf_token_is_refused(signed_in, duty, incident, mutual_aid):
+    client = signed_in(duty, enforce_csrf_checks=True)
 
     response = client.post(
         url("incident-share-agency", incident),
@@ -299,7 +316,7 @@ def test_a_change_without_the_csrf_token_is_refused(duty, incident, mutual_aid):
 
 
 def test_the_list_costs_the_same_queries_for_few_shares_or_many(
-    agency, duty, incident, django_assert_max_num_queries
+    signed_in, agency, duty, incident, django_assert_max_num_queries
 ):
     def add(count):
         for _ in range(count):

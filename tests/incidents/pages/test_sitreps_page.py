@@ -4,12 +4,12 @@ previews the next one and issues it; nobody else gets further than the API would
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from incidents.models import SituationReport
 from incidents.services.incidents import change_marking
 from incidents.services.sitreps import issue_sitrep
+from tests.cases import Call, PageCases
 from tests.factories import member_of
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +21,6 @@ FIGURES = {
     "evacuated": "120",
     "notes": "Two firefighters treated on site.",
 }
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def tab_url(incident) -> str:
@@ -52,7 +46,7 @@ def field_errors(page: str, name: str) -> list[str]:
 
 
 def test_the_analyst_sees_each_report_she_may_with_its_marking_and_signature(
-    analyst, duty, incident
+    signed_in, analyst, duty, incident
 ):
     change_marking(incident, "RED", actor=duty)
     issue_sitrep(incident, actor=duty, summary="Named people only")
@@ -71,7 +65,7 @@ def test_the_analyst_sees_each_report_she_may_with_its_marking_and_signature(
     assert "harbor-police.duty_officer" in page
 
 
-def test_the_analyst_previews_the_report_and_nothing_is_issued(analyst, incident):
+def test_the_analyst_previews_the_report_and_nothing_is_issued(signed_in, analyst, incident):
     response = signed_in(analyst).get(
         preview_url(incident), {**FIGURES, "injured": "4"}, HTTP_HX_REQUEST="true"
     )
@@ -86,7 +80,7 @@ def test_the_analyst_previews_the_report_and_nothing_is_issued(analyst, incident
     assert not SituationReport.objects.exists()
 
 
-def test_a_preview_with_a_wrong_figure_says_what_to_fix(analyst, incident):
+def test_a_preview_with_a_wrong_figure_says_what_to_fix(signed_in, analyst, incident):
     response = signed_in(analyst).get(preview_url(incident), {"injured": "many"})
 
     assert response.status_code == 422
@@ -95,7 +89,7 @@ def test_a_preview_with_a_wrong_figure_says_what_to_fix(analyst, incident):
     )
 
 
-def test_the_analyst_issues_a_report_and_lands_back_on_the_list(analyst, incident):
+def test_the_analyst_issues_a_report_and_lands_back_on_the_list(signed_in, analyst, incident):
     client = signed_in(analyst)
     form = client.get(tab_url(incident)).content.decode()
     assert f'action="{issue_url(incident)}"' in form
@@ -121,7 +115,7 @@ def test_the_analyst_issues_a_report_and_lands_back_on_the_list(analyst, inciden
     assert print_url(incident, 1) in page
 
 
-def test_a_negative_figure_is_refused_beside_its_field(analyst, incident):
+def test_a_negative_figure_is_refused_beside_its_field(signed_in, analyst, incident):
     response = signed_in(analyst).post(issue_url(incident), {**FIGURES, "injured": "-2"})
 
     assert response.status_code == 422
@@ -132,7 +126,7 @@ def test_a_negative_figure_is_refused_beside_its_field(analyst, incident):
     assert not SituationReport.objects.exists()
 
 
-def test_a_double_submitted_form_issues_one_report(analyst, incident):
+def test_a_double_submitted_form_issues_one_report(signed_in, analyst, incident):
     client = signed_in(analyst)
     data = {**FIGURES, "form_key": "double-click"}
 
@@ -144,7 +138,7 @@ def test_a_double_submitted_form_issues_one_report(analyst, incident):
     assert SituationReport.objects.filter(incident=incident).count() == 1
 
 
-def test_a_viewer_reads_reports_but_may_not_issue_or_preview(agency, duty, incident):
+def test_a_viewer_reads_reports_but_may_not_issue_or_preview(signed_in, agency, duty, incident):
     viewer = member_of(agency, "viewer", username="harbor-police.viewer")
     issue_sitrep(incident, actor=duty)
     client = signed_in(viewer)
@@ -157,25 +151,28 @@ def test_a_viewer_reads_reports_but_may_not_issue_or_preview(agency, duty, incid
     assert SituationReport.objects.count() == 1
 
 
-def test_another_agency_finds_nothing_at_any_of_these_addresses(fire_analyst, duty, incident):
-    issue_sitrep(incident, actor=duty)
-    client = signed_in(fire_analyst)
+class TestEveryReportPage(PageCases):
+    """The warehouse fire is Harbor Police's alone: Esterly Fire finds no report page."""
 
-    assert client.get(tab_url(incident)).status_code == 404
-    assert client.get(preview_url(incident), FIGURES).status_code == 404
-    assert client.post(issue_url(incident), {**FIGURES, "form_key": "probe"}).status_code == 404
-    assert client.post(issue_url(incident), FIGURES).status_code == 404
-    assert SituationReport.objects.count() == 1
+    intruders = ("fire_analyst",)
 
+    @pytest.fixture
+    def addresses(self, duty, incident):
+        issue_sitrep(incident, actor=duty)
+        return [
+            Call("get", tab_url(incident)),
+            Call("get", preview_url(incident), FIGURES),
+            Call("post", issue_url(incident), {**FIGURES, "form_key": "probe"}),
+            Call("post", issue_url(incident), FIGURES),
+        ]
 
-def test_someone_signed_out_is_sent_to_sign_in(client, incident):
-    response = client.get(tab_url(incident))
-    assert response.status_code == 302
-    assert response["Location"].startswith("/login/")
+    @pytest.fixture
+    def unchanged(self):
+        return lambda: SituationReport.objects.count()
 
 
 def test_the_list_costs_the_same_queries_for_one_report_or_many(
-    analyst, duty, incident, django_assert_max_num_queries
+    signed_in, analyst, duty, incident, django_assert_max_num_queries
 ):
     client = signed_in(analyst)
     issue_sitrep(incident, actor=duty)

@@ -4,35 +4,19 @@ partners at Esterly Fire use them; an agency the incident is not shared with fin
 from datetime import timedelta
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
-from incidents.models import StatusChange
+from incidents.models import Incident, StatusChange
 from incidents.services.command import ObjectiveInput, open_period
 from incidents.services.incidents import change_status
 from incidents.services.sharing import grant_person
 from incidents.services.timeline import post_entry
 from sharing.access import Access
 from sharing.models import AuditAction, AuditRecord
-from tests.factories import member_of, open_incident, square
+from tests.cases import Call, PageCases
+from tests.factories import open_incident, square
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def page_as():
-    def sign_in(user):
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
-def viewer(agency):
-    return member_of(agency, "viewer", username="harbor-police.viewer")
 
 
 def summary_of(incident) -> str:
@@ -44,7 +28,7 @@ def status_of(incident) -> str:
 
 
 def test_a_partner_reads_the_summary_with_period_participants_and_latest_entries(
-    page_as, joint_incident, duty, fire_duty
+    signed_in, joint_incident, duty, fire_duty
 ):
     open_period(
         joint_incident,
@@ -55,7 +39,7 @@ def test_a_partner_reads_the_summary_with_period_participants_and_latest_entries
     )
     post_entry(joint_incident, actor=fire_duty, kind="observation", text="Roof has collapsed")
 
-    response = page_as(fire_duty).get(summary_of(joint_incident))
+    response = signed_in(fire_duty).get(summary_of(joint_incident))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -72,18 +56,18 @@ def test_a_partner_reads_the_summary_with_period_participants_and_latest_entries
     assert "Latitude 46.018, longitude -123.905" in page
 
 
-def test_reading_the_summary_is_audited_like_the_api_detail(page_as, incident, analyst):
-    page_as(analyst).get(summary_of(incident))
+def test_reading_the_summary_is_audited_like_the_api_detail(signed_in, incident, analyst):
+    signed_in(analyst).get(summary_of(incident))
 
     assert AuditRecord.objects.filter(
         action=AuditAction.VIEWED, actor=analyst, detail={"tlp": "AMBER"}
     ).exists()
 
 
-def test_the_affected_area_is_drawn_from_a_json_script(page_as, duty):
+def test_the_affected_area_is_drawn_from_a_json_script(signed_in, duty):
     flooded = open_incident(duty, title="River flood", affected_area=square(-124, 46, 0.1))
 
-    page = page_as(duty).get(summary_of(flooded)).content.decode()
+    page = signed_in(duty).get(summary_of(flooded)).content.decode()
 
     assert 'data-map-geojson-id="incident-affected-area"' in page
     assert '<script id="incident-affected-area" type="application/json">' in page
@@ -91,14 +75,14 @@ def test_the_affected_area_is_drawn_from_a_json_script(page_as, duty):
 
 
 def test_a_red_entry_is_absent_from_the_latest_for_a_reader_without_a_named_grant(
-    page_as, incident, duty, analyst
+    signed_in, incident, duty, analyst
 ):
     grant_person(incident, actor=duty, person=duty, level=Access.CONTRIBUTE)
     post_entry(incident, actor=duty, kind="note", text="Informant named the owner", tlp="RED")
     post_entry(incident, actor=duty, kind="note", text="Crews on scene")
 
-    seen_by_analyst = page_as(analyst).get(summary_of(incident)).content.decode()
-    seen_by_duty = page_as(duty).get(summary_of(incident)).content.decode()
+    seen_by_analyst = signed_in(analyst).get(summary_of(incident)).content.decode()
+    seen_by_duty = signed_in(duty).get(summary_of(incident)).content.decode()
 
     assert "Crews on scene" in seen_by_analyst
     assert "Informant named the owner" not in seen_by_analyst
@@ -106,30 +90,30 @@ def test_a_red_entry_is_absent_from_the_latest_for_a_reader_without_a_named_gran
     assert "TLP:RED" in seen_by_duty
 
 
-def test_another_agency_finds_no_such_incident(page_as, incident, fire_analyst, fire_duty):
-    assert page_as(fire_analyst).get(summary_of(incident)).status_code == 404
-    response = page_as(fire_duty).post(
-        status_of(incident), {"to": "active", "reason": "Crews", "version": incident.version}
-    )
-    assert response.status_code == 404
-    incident.refresh_from_db()
-    assert incident.status == "reported"
+class TestTheSummaryAddresses(PageCases):
+    """Esterly Fire finds no such incident; nobody signed out does."""
 
+    intruders = ("fire_analyst", "fire_duty")
 
-def test_anonymous_is_sent_to_sign_in(incident):
-    response = Client().get(summary_of(incident))
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next={summary_of(incident)}"
+    @pytest.fixture
+    def addresses(self, incident):
+        activate = {"to": "active", "reason": "Crews", "version": incident.version}
+        return [Call("get", summary_of(incident)), Call("post", status_of(incident), activate)]
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        this = Incident.objects.filter(pk=incident.pk)
+        return lambda: list(this.values_list("status", "version"))
 
 
 # Status
 
 
 def test_the_duty_officer_activates_the_incident_and_returns_to_the_tab_they_were_on(
-    page_as, incident, duty
+    signed_in, incident, duty
 ):
     timeline = f"http://testserver/incidents/{incident.public_id}/timeline/?kind=note"
-    client = page_as(duty)
+    client = signed_in(duty)
 
     response = client.post(
         status_of(incident),
@@ -147,8 +131,8 @@ def test_the_duty_officer_activates_the_incident_and_returns_to_the_tab_they_wer
     assert f"{incident.reference} is now Active." in client.get(timeline).content.decode()
 
 
-def test_a_referer_elsewhere_leads_back_to_the_summary(page_as, incident, duty):
-    response = page_as(duty).post(
+def test_a_referer_elsewhere_leads_back_to_the_summary(signed_in, incident, duty):
+    response = signed_in(duty).post(
         status_of(incident),
         {"to": "active", "reason": "Crews committed", "version": incident.version},
         HTTP_REFERER="https://evil.example/incidents/",
@@ -156,8 +140,8 @@ def test_a_referer_elsewhere_leads_back_to_the_summary(page_as, incident, duty):
     assert response["Location"] == summary_of(incident)
 
 
-def test_a_status_change_without_a_reason_says_what_to_fix(page_as, incident, duty):
-    response = page_as(duty).post(
+def test_a_status_change_without_a_reason_says_what_to_fix(signed_in, incident, duty):
+    response = signed_in(duty).post(
         status_of(incident), {"to": "active", "reason": " ", "version": incident.version}
     )
 
@@ -167,11 +151,11 @@ def test_a_status_change_without_a_reason_says_what_to_fix(page_as, incident, du
     assert incident.status == "reported"
 
 
-def test_a_stale_status_change_shows_the_status_as_it_is_now(page_as, incident, duty):
+def test_a_stale_status_change_shows_the_status_as_it_is_now(signed_in, incident, duty):
     opened_at = incident.version
     change_status(incident, "active", actor=duty, reason="Crews committed")
 
-    response = page_as(duty).post(
+    response = signed_in(duty).post(
         status_of(incident), {"to": "active", "reason": "Me too", "version": opened_at}
     )
 
@@ -181,8 +165,8 @@ def test_a_stale_status_change_shows_the_status_as_it_is_now(page_as, incident, 
     assert StatusChange.objects.filter(incident=incident, reason="Me too").count() == 0
 
 
-def test_a_viewer_may_not_change_the_status(page_as, incident, viewer):
-    response = page_as(viewer).post(
+def test_a_viewer_may_not_change_the_status(signed_in, incident, viewer):
+    response = signed_in(viewer).post(
         status_of(incident), {"to": "active", "reason": "x", "version": incident.version}
     )
     assert response.status_code == 403
@@ -190,14 +174,13 @@ def test_a_viewer_may_not_change_the_status(page_as, incident, viewer):
     assert incident.status == "reported"
 
 
-def test_the_status_buttons_are_shown_only_to_command(page_as, incident, duty, viewer):
-    assert 'name="to" value="active"' in page_as(duty).get(summary_of(incident)).content.decode()
-    assert 'name="to"' not in page_as(viewer).get(summary_of(incident)).content.decode()
+def test_the_status_buttons_are_shown_only_to_command(signed_in, incident, duty, viewer):
+    assert 'name="to" value="active"' in signed_in(duty).get(summary_of(incident)).content.decode()
+    assert 'name="to"' not in signed_in(viewer).get(summary_of(incident)).content.decode()
 
 
-def test_the_status_form_is_guarded_by_csrf(incident, duty):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(duty)
+def test_the_status_form_is_guarded_by_csrf(signed_in, incident, duty):
+    client = signed_in(duty, enforce_csrf_checks=True)
 
     response = client.post(
         status_of(incident), {"to": "active", "reason": "x", "version": incident.version}

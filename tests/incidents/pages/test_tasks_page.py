@@ -7,26 +7,15 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from incidents.models import Task
 from incidents.services import tasks as verbs
+from tests.cases import STALE, Call, PageCases, PageStaleCases
 from tests.factories import member_of, open_incident
 
 pytestmark = pytest.mark.postgres
-
-STALE = (
-    "Someone else changed this since you opened it; here is the current version — "
-    "re-apply your change."
-)
-
-
-def signed_in(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 def list_url(incident) -> str:
@@ -91,17 +80,11 @@ def fire(other_agency):
     return other_agency
 
 
-@pytest.fixture
-def northgate_duty(northgate):
-    """Northgate EMS's duty officer: sees nothing of the warehouse fire."""
-    return member_of(northgate, "duty_officer", username="northgate-ems.duty_officer")
-
-
 # Giving out work
 
 
 def test_the_duty_officer_gives_esterly_fires_responder_a_task(
-    duty, fire_responder, joint_incident
+    signed_in, duty, fire_responder, joint_incident
 ):
     client = signed_in(duty)
     form = client.get(create_url(joint_incident)).content.decode()
@@ -141,7 +124,7 @@ def test_the_duty_officer_gives_esterly_fires_responder_a_task(
     assert ">Ventilate the roof</a>" in row_of(page, task)
 
 
-def test_the_new_task_button_is_only_for_command(duty, fire_responder, joint_incident):
+def test_the_new_task_button_is_only_for_command(signed_in, duty, fire_responder, joint_incident):
     assert (
         create_url(joint_incident) in signed_in(duty).get(list_url(joint_incident)).content.decode()
     )
@@ -149,7 +132,7 @@ def test_the_new_task_button_is_only_for_command(duty, fire_responder, joint_inc
     assert create_url(joint_incident) not in responder_page
 
 
-def test_a_responder_cannot_give_out_work(fire_responder, joint_incident):
+def test_a_responder_cannot_give_out_work(signed_in, fire_responder, joint_incident):
     client = signed_in(fire_responder)
 
     assert client.get(create_url(joint_incident)).status_code == 403
@@ -162,7 +145,7 @@ def test_a_responder_cannot_give_out_work(fire_responder, joint_incident):
 
 
 def test_a_task_without_title_or_assignee_is_sent_back_with_errors_beside_the_fields(
-    duty, joint_incident
+    signed_in, duty, joint_incident
 ):
     response = signed_in(duty).post(
         create_url(joint_incident),
@@ -179,7 +162,7 @@ def test_a_task_without_title_or_assignee_is_sent_back_with_errors_beside_the_fi
     assert not joint_incident.tasks.exists()
 
 
-def test_a_double_submitted_task_is_given_out_once(duty, joint_incident):
+def test_a_double_submitted_task_is_given_out_once(signed_in, duty, joint_incident):
     client = signed_in(duty)
     body = {
         "title": "Hold the hydrant",
@@ -201,7 +184,7 @@ def test_a_double_submitted_task_is_given_out_once(duty, joint_incident):
 
 
 def test_each_reader_sees_their_own_work_marked_and_only_the_moves_they_may_make(
-    duty, fire_responder, joint_incident, fire
+    signed_in, duty, fire_responder, joint_incident, fire
 ):
     hers = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
     fires = give(joint_incident, duty, "Ventilate the roof", assigned_agency=fire)
@@ -230,7 +213,7 @@ def test_each_reader_sees_their_own_work_marked_and_only_the_moves_they_may_make
     assert "mine-badge" not in row_of(command_page, hers)
 
 
-def test_a_viewer_sees_the_tasks_but_no_buttons(duty, agency, joint_incident):
+def test_a_viewer_sees_the_tasks_but_no_buttons(signed_in, duty, agency, joint_incident):
     viewer = member_of(agency, "viewer", username="harbor-police.viewer")
     task = give(joint_incident, duty, assigned_agency=agency)
 
@@ -241,7 +224,7 @@ def test_a_viewer_sees_the_tasks_but_no_buttons(duty, agency, joint_incident):
 
 
 def test_the_list_is_filtered_by_status_and_by_whom_it_is_assigned_to(
-    duty, fire_responder, joint_incident, fire
+    signed_in, duty, fire_responder, joint_incident, fire
 ):
     hers = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
     fires = give(joint_incident, duty, "Ventilate the roof", assigned_agency=fire)
@@ -270,7 +253,7 @@ def test_the_list_is_filtered_by_status_and_by_whom_it_is_assigned_to(
 
 
 def test_the_responder_starts_her_task_and_the_row_comes_back_in_place(
-    duty, fire_responder, joint_incident
+    signed_in, duty, fire_responder, joint_incident
 ):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
 
@@ -290,7 +273,7 @@ def test_the_responder_starts_her_task_and_the_row_comes_back_in_place(
 
 
 def test_without_javascript_a_move_returns_to_the_page_it_came_from(
-    duty, fire_responder, joint_incident
+    signed_in, duty, fire_responder, joint_incident
 ):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
     client = signed_in(fire_responder)
@@ -307,7 +290,7 @@ def test_without_javascript_a_move_returns_to_the_page_it_came_from(
 
 
 def test_blocking_a_task_needs_a_note_beside_which_the_error_is_shown(
-    duty, fire_responder, joint_incident
+    signed_in, duty, fire_responder, joint_incident
 ):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
     client = signed_in(fire_responder)
@@ -329,7 +312,9 @@ def test_blocking_a_task_needs_a_note_beside_which_the_error_is_shown(
     assert "Hydrant frozen" in blocked.content.decode()
 
 
-def test_a_responder_may_not_move_another_agencys_task(responder, duty, fire, joint_incident):
+def test_a_responder_may_not_move_another_agencys_task(
+    signed_in, responder, duty, fire, joint_incident
+):
     task = give(joint_incident, duty, "Ventilate the roof", assigned_agency=fire)
 
     response = signed_in(responder).post(status_url(task), {"to": "done", "version": 1})
@@ -342,7 +327,7 @@ def test_a_responder_may_not_move_another_agencys_task(responder, duty, fire, jo
     assert task.status == "open"
 
 
-def test_a_cancelled_task_cannot_be_reopened(duty, fire, joint_incident):
+def test_a_cancelled_task_cannot_be_reopened(signed_in, duty, fire, joint_incident):
     task = give(joint_incident, duty, assigned_agency=fire)
     verbs.change_task_status(task, "cancelled", actor=duty)
 
@@ -356,26 +341,37 @@ def test_a_cancelled_task_cannot_be_reopened(duty, fire, joint_incident):
     )
 
 
-def test_a_move_made_on_a_stale_row_is_refused_and_the_current_row_shown(
-    duty, fire_duty, fire_responder, joint_incident
-):
-    task = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
-    verbs.change_task_status(task, "in_progress", actor=fire_duty)
+class TestAMoveOnAStaleRow(PageStaleCases):
+    """Esterly's responder marks done a row opened before their duty officer started it."""
 
-    response = signed_in(fire_responder).post(
-        status_url(task), {"to": "done", "version": 1}, HTTP_HX_REQUEST="true"
-    )
+    editor = "fire_responder"
 
-    assert response.status_code == 409
-    row = response.content.decode()
-    assert STALE in row
-    assert "In progress" in row
-    assert 'name="version" value="2"' in row
-    task.refresh_from_db()
-    assert task.status == "in_progress"
+    @pytest.fixture
+    def task(self, duty, fire_responder, joint_incident):
+        return give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
+
+    @pytest.fixture
+    def stale_post(self, task):
+        return Call("post", status_url(task), {"to": "done", "version": 1}, HTTP_HX_REQUEST="true")
+
+    @pytest.fixture
+    def move_on(self, task, fire_duty):
+        def start():
+            verbs.change_task_status(task, "in_progress", actor=fire_duty)
+            return 2
+
+        return start
+
+    @pytest.fixture
+    def shown(self):
+        return ["In progress"]
+
+    @pytest.fixture
+    def unchanged(self, task):
+        return lambda: Task.objects.get(pk=task.pk).status
 
 
-def test_a_double_submitted_move_moves_once(duty, fire_responder, joint_incident):
+def test_a_double_submitted_move_moves_once(signed_in, duty, fire_responder, joint_incident):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
     client = signed_in(fire_responder)
     body = {"to": "done", "version": 1, "back": "list", "form_key": "8d0e-move-once"}
@@ -396,7 +392,9 @@ def test_a_double_submitted_move_moves_once(duty, fire_responder, joint_incident
 # Editing
 
 
-def test_the_duty_officer_edits_and_reassigns_a_task(duty, fire_responder, fire, joint_incident):
+def test_the_duty_officer_edits_and_reassigns_a_task(
+    signed_in, duty, fire_responder, fire, joint_incident
+):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_agency=fire)
     client = signed_in(duty)
     page = client.get(detail_url(task)).content.decode()
@@ -426,7 +424,7 @@ def test_the_duty_officer_edits_and_reassigns_a_task(duty, fire_responder, fire,
 
 
 def test_an_edit_made_against_an_old_version_shows_the_current_one(
-    duty, fire_duty, fire, joint_incident
+    signed_in, duty, fire_duty, fire, joint_incident
 ):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_agency=fire)
     verbs.update_task(task, actor=fire_duty, title="Hold hydrant 4", expected_version=1)
@@ -442,7 +440,7 @@ def test_an_edit_made_against_an_old_version_shows_the_current_one(
     assert (task.title, task.version) == ("Hold hydrant 4", 2)
 
 
-def test_an_edit_with_a_blank_title_is_sent_back(duty, fire, joint_incident):
+def test_an_edit_with_a_blank_title_is_sent_back(signed_in, duty, fire, joint_incident):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_agency=fire)
 
     response = signed_in(duty).post(update_url(task), edit_body(task, title=""))
@@ -451,7 +449,7 @@ def test_an_edit_with_a_blank_title_is_sent_back(duty, fire, joint_incident):
     assert field_errors(response.content.decode(), "id_title") == ["This field is required."]
 
 
-def test_only_command_edits_a_task(duty, fire_responder, joint_incident):
+def test_only_command_edits_a_task(signed_in, duty, fire_responder, joint_incident):
     task = give(joint_incident, duty, "Hold the hydrant", assigned_person=fire_responder)
     client = signed_in(fire_responder)
 
@@ -465,32 +463,34 @@ def test_only_command_edits_a_task(duty, fire_responder, joint_incident):
 # Who gets in
 
 
-def test_another_agencys_duty_officer_finds_nothing_at_any_address(
-    duty, northgate_duty, fire, joint_incident
-):
-    task = give(joint_incident, duty, assigned_agency=fire)
-    client = signed_in(northgate_duty)
+class TestEveryTaskPage(PageCases):
+    """Northgate EMS takes no part: it finds no task page; nobody signed out does."""
 
-    for response in (
-        client.get(list_url(joint_incident)),
-        client.get(create_url(joint_incident)),
-        client.post(create_url(joint_incident), {"title": "Spy", "assignee": "esterly-fire"}),
-        client.get(detail_url(task)),
-        client.post(update_url(task), edit_body(task, title="Spy")),
-        client.post(status_url(task), {"to": "done", "version": 1}),
-        client.post(status_url(task), {"to": "done", "version": 1}, HTTP_HX_REQUEST="true"),
-    ):
-        assert response.status_code == 404
-        assert "There is nothing here, or nothing you may see." in response.content.decode()
-    task.refresh_from_db()
-    assert (task.title, task.status, joint_incident.tasks.count()) == (
-        "Cut power to the warehouse",
-        "open",
-        1,
-    )
+    intruders = ("northgate_duty",)
+
+    @pytest.fixture
+    def task(self, duty, fire, joint_incident):
+        return give(joint_incident, duty, assigned_agency=fire)
+
+    @pytest.fixture
+    def addresses(self, joint_incident, task):
+        done = {"to": "done", "version": 1}
+        return [
+            Call("get", list_url(joint_incident)),
+            Call("get", create_url(joint_incident)),
+            Call("post", create_url(joint_incident), {"title": "Spy", "assignee": "esterly-fire"}),
+            Call("get", detail_url(task)),
+            Call("post", update_url(task), edit_body(task, title="Spy")),
+            Call("post", status_url(task), done),
+            Call("post", status_url(task), done, HTTP_HX_REQUEST="true"),
+        ]
+
+    @pytest.fixture
+    def unchanged(self, joint_incident):
+        return lambda: list(joint_incident.tasks.values_list("title", "status"))
 
 
-def test_a_task_is_found_only_under_its_own_incident(duty, fire, joint_incident):
+def test_a_task_is_found_only_under_its_own_incident(signed_in, duty, fire, joint_incident):
     task = give(joint_incident, duty, assigned_agency=fire)
     elsewhere = open_incident(duty, title="Flooded underpass")
     url = reverse("incident-task-detail", args=[elsewhere.public_id, task.public_id])
@@ -498,24 +498,7 @@ def test_a_task_is_found_only_under_its_own_incident(duty, fire, joint_incident)
     assert signed_in(duty).get(url).status_code == 404
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(duty, fire, joint_incident):
-    task = give(joint_incident, duty, assigned_agency=fire)
-    client = Client()
-
-    for url, method in (
-        (list_url(joint_incident), "get"),
-        (create_url(joint_incident), "get"),
-        (create_url(joint_incident), "post"),
-        (detail_url(task), "get"),
-        (update_url(task), "post"),
-        (status_url(task), "post"),
-    ):
-        response = getattr(client, method)(url)
-        assert response.status_code == 302
-        assert response["Location"] == f"/login/?next={url}"
-
-
-def test_a_form_posted_without_its_csrf_token_is_refused(duty, joint_incident):
+def test_a_form_posted_without_its_csrf_token_is_refused(signed_in, duty, joint_incident):
     client = signed_in(duty, enforce_csrf_checks=True)
 
     response = client.post(
@@ -527,7 +510,7 @@ def test_a_form_posted_without_its_csrf_token_is_refused(duty, joint_incident):
 
 
 def test_the_list_costs_the_same_for_few_or_many_tasks(
-    duty, fire_responder, fire, joint_incident, django_assert_max_num_queries
+    signed_in, duty, fire_responder, fire, joint_incident, django_assert_max_num_queries
 ):
     give(joint_incident, duty, assigned_person=fire_responder)
     client = signed_in(fire_responder)

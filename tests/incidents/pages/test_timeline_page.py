@@ -4,25 +4,15 @@ Each line keeps its own marking, and a line the API hides is not on the page eit
 import re
 
 import pytest
-from django.test import Client
 
 from incidents.models import TimelineEntry
 from incidents.services.sharing import grant_person
 from incidents.services.timeline import post_entry
 from sharing.access import Access
+from tests.cases import Call, PageCases
 from tests.factories import member_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def page_as():
-    def sign_in(user):
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return sign_in
 
 
 def timeline_of(incident) -> str:
@@ -46,11 +36,11 @@ def people_wrote(incident, author, *lines, kind="note"):
     return [post_entry(incident, actor=author, kind=kind, text=line) for line in lines]
 
 
-def test_a_partner_reads_the_log_newest_first(page_as, joint_incident, duty, fire_duty):
+def test_a_partner_reads_the_log_newest_first(signed_in, joint_incident, duty, fire_duty):
     people_wrote(joint_incident, duty, "Cordon set on Dock Street")
     people_wrote(joint_incident, fire_duty, "Second engine on scene", kind="observation")
 
-    response = page_as(fire_duty).get(timeline_of(joint_incident))
+    response = signed_in(fire_duty).get(timeline_of(joint_incident))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -59,27 +49,29 @@ def test_a_partner_reads_the_log_newest_first(page_as, joint_incident, duty, fir
     assert '<span class="entry-author">esterly-fire.duty_officer</span>' in page
 
 
-def test_a_red_line_is_absent_for_a_reader_without_a_named_grant(page_as, incident, duty, analyst):
+def test_a_red_line_is_absent_for_a_reader_without_a_named_grant(
+    signed_in, incident, duty, analyst
+):
     grant_person(incident, actor=duty, person=duty, level=Access.CONTRIBUTE)
     secret = post_entry(incident, actor=duty, kind="note", text="Informant named", tlp="RED")
     people_wrote(incident, duty, "Crews on scene")
 
-    by_analyst = page_as(analyst).get(timeline_of(incident)).content.decode()
-    by_duty = page_as(duty).get(timeline_of(incident)).content.decode()
+    by_analyst = signed_in(analyst).get(timeline_of(incident)).content.decode()
+    by_duty = signed_in(duty).get(timeline_of(incident)).content.decode()
 
     assert "Informant named" not in by_analyst
     assert str(secret.public_id) not in by_analyst
     assert "Crews on scene" in by_analyst
     assert "Informant named" in by_duty
     assert '<span class="tlp tlp-red">TLP:RED</span>' in by_duty
-    assert page_as(analyst).get(correct_url(incident, secret)).status_code == 404
+    assert signed_in(analyst).get(correct_url(incident, secret)).status_code == 404
 
 
 # Writing
 
 
-def test_an_analyst_posts_an_entry_without_javascript(page_as, incident, analyst):
-    client = page_as(analyst)
+def test_an_analyst_posts_an_entry_without_javascript(signed_in, incident, analyst):
+    client = signed_in(analyst)
 
     response = client.post(
         post_url(incident), {"kind": "observation", "text": "Smoke from Pier 4", "tlp": "AMBER"}
@@ -99,8 +91,8 @@ def test_an_analyst_posts_an_entry_without_javascript(page_as, incident, analyst
     assert texts(page)[0] == "Smoke from Pier 4"
 
 
-def test_with_htmx_the_entry_is_prepended_and_the_form_reset(page_as, incident, analyst):
-    response = page_as(analyst).post(
+def test_with_htmx_the_entry_is_prepended_and_the_form_reset(signed_in, incident, analyst):
+    response = signed_in(analyst).post(
         post_url(incident),
         {"kind": "decision", "text": "Evacuate block 7", "tlp": "AMBER+STRICT"},
         HTTP_HX_REQUEST="true",
@@ -117,16 +109,18 @@ def test_with_htmx_the_entry_is_prepended_and_the_form_reset(page_as, incident, 
     assert "<html" not in fragment
 
 
-def test_the_marking_defaults_to_the_incidents(page_as, incident, analyst):
-    page = page_as(analyst).get(timeline_of(incident)).content.decode()
+def test_the_marking_defaults_to_the_incidents(signed_in, incident, analyst):
+    page = signed_in(analyst).get(timeline_of(incident)).content.decode()
     assert '<option value="AMBER" selected>TLP:AMBER</option>' in page
 
 
-def test_a_marking_looser_than_the_incident_is_refused_beside_the_field(page_as, incident, analyst):
+def test_a_marking_looser_than_the_incident_is_refused_beside_the_field(
+    signed_in, incident, analyst
+):
     form = {"kind": "note", "text": "Public update", "tlp": "GREEN"}
 
-    plain = page_as(analyst).post(post_url(incident), form)
-    htmx = page_as(analyst).post(post_url(incident), form, HTTP_HX_REQUEST="true")
+    plain = signed_in(analyst).post(post_url(incident), form)
+    htmx = signed_in(analyst).post(post_url(incident), form, HTTP_HX_REQUEST="true")
 
     message = (
         "An entry may be marked more strictly than its incident (AMBER), never more loosely "
@@ -142,8 +136,8 @@ def test_a_marking_looser_than_the_incident_is_refused_beside_the_field(page_as,
     assert not TimelineEntry.objects.filter(text="Public update").exists()
 
 
-def test_an_empty_entry_is_refused_beside_the_text(page_as, incident, analyst):
-    response = page_as(analyst).post(
+def test_an_empty_entry_is_refused_beside_the_text(signed_in, incident, analyst):
+    response = signed_in(analyst).post(
         post_url(incident), {"kind": "note", "text": "", "tlp": "AMBER"}
     )
     assert response.status_code == 422
@@ -152,8 +146,8 @@ def test_an_empty_entry_is_refused_beside_the_text(page_as, incident, analyst):
     )
 
 
-def test_a_double_submitted_entry_is_written_once(page_as, incident, analyst):
-    client = page_as(analyst)
+def test_a_double_submitted_entry_is_written_once(signed_in, incident, analyst):
+    client = signed_in(analyst)
     form = {"kind": "note", "text": "Hydrant 12 dry", "tlp": "AMBER", "form_key": "once"}
 
     first = client.post(post_url(incident), form, HTTP_HX_REQUEST="true")
@@ -164,9 +158,8 @@ def test_a_double_submitted_entry_is_written_once(page_as, incident, analyst):
     assert TimelineEntry.objects.filter(text="Hydrant 12 dry").count() == 1
 
 
-def test_posting_is_guarded_by_csrf(incident, analyst):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(analyst)
+def test_posting_is_guarded_by_csrf(signed_in, incident, analyst):
+    client = signed_in(analyst, enforce_csrf_checks=True)
 
     response = client.post(post_url(incident), {"kind": "note", "text": "Forged", "tlp": "AMBER"})
 
@@ -174,10 +167,10 @@ def test_posting_is_guarded_by_csrf(incident, analyst):
     assert not TimelineEntry.objects.filter(text="Forged").exists()
 
 
-def test_a_viewer_reads_but_may_not_write(page_as, incident, duty, agency):
+def test_a_viewer_reads_but_may_not_write(signed_in, incident, duty, agency):
     viewer = member_of(agency, "viewer", username="harbor-police.viewer")
     (entry,) = people_wrote(incident, duty, "Cordon set")
-    client = page_as(viewer)
+    client = signed_in(viewer)
 
     page = client.get(timeline_of(incident)).content.decode()
     assert "Cordon set" in page
@@ -191,24 +184,33 @@ def test_a_viewer_reads_but_may_not_write(page_as, incident, duty, agency):
     assert not TimelineEntry.objects.filter(text="x").exists()
 
 
-def test_another_agency_finds_no_timeline(page_as, incident, duty, fire_analyst):
-    (entry,) = people_wrote(incident, duty, "Cordon set")
-    client = page_as(fire_analyst)
-    form = {"kind": "note", "text": "Ours", "tlp": "AMBER"}
+class TestEveryTimelinePage(PageCases):
+    """The warehouse fire is Harbor Police's alone: Esterly Fire finds no timeline page."""
 
-    assert client.get(timeline_of(incident)).status_code == 404
-    assert client.post(post_url(incident), form).status_code == 404
-    assert client.get(correct_url(incident, entry)).status_code == 404
-    assert client.post(correct_url(incident, entry), form).status_code == 404
-    assert not TimelineEntry.objects.filter(text="Ours").exists()
+    intruders = ("fire_analyst",)
+
+    @pytest.fixture
+    def addresses(self, duty, incident):
+        (entry,) = people_wrote(incident, duty, "Cordon set")
+        form = {"kind": "note", "text": "Ours", "tlp": "AMBER"}
+        return [
+            Call("get", timeline_of(incident)),
+            Call("post", post_url(incident), form),
+            Call("get", correct_url(incident, entry)),
+            Call("post", correct_url(incident, entry), form),
+        ]
+
+    @pytest.fixture
+    def unchanged(self, incident):
+        return lambda: list(TimelineEntry.objects.filter(incident=incident).values_list("text"))
 
 
 # Corrections
 
 
-def test_a_correction_is_linked_to_the_entry_it_corrects(page_as, incident, duty, analyst):
+def test_a_correction_is_linked_to_the_entry_it_corrects(signed_in, incident, duty, analyst):
     (wrong,) = people_wrote(incident, duty, "Two people missing")
-    client = page_as(analyst)
+    client = signed_in(analyst)
     assert client.get(correct_url(incident, wrong)).status_code == 200
 
     response = client.post(
@@ -224,10 +226,10 @@ def test_a_correction_is_linked_to_the_entry_it_corrects(page_as, incident, duty
     assert f'Corrected by <a href="#entry-{correction.public_id}">' in page
 
 
-def test_a_correction_marked_looser_than_its_entry_is_refused(page_as, incident, duty):
+def test_a_correction_marked_looser_than_its_entry_is_refused(signed_in, incident, duty):
     (strict,) = [post_entry(incident, actor=duty, kind="note", text="Staging", tlp="AMBER+STRICT")]
 
-    response = page_as(duty).post(
+    response = signed_in(duty).post(
         correct_url(incident, strict), {"kind": "note", "text": "Staging moved", "tlp": "AMBER"}
     )
 
@@ -240,11 +242,11 @@ def test_a_correction_marked_looser_than_its_entry_is_refused(page_as, incident,
 # Filters, pages and cost
 
 
-def test_filters_by_kind_and_agency_are_kept_in_the_url(page_as, joint_incident, duty, fire_duty):
+def test_filters_by_kind_and_agency_are_kept_in_the_url(signed_in, joint_incident, duty, fire_duty):
     people_wrote(joint_incident, duty, "Police decision", kind="decision")
     people_wrote(joint_incident, duty, "Police note")
     people_wrote(joint_incident, fire_duty, "Fire decision", kind="decision")
-    client = page_as(duty)
+    client = signed_in(duty)
 
     decisions = client.get(timeline_of(joint_incident), {"kind": "decision"}).content.decode()
     by_fire = client.get(
@@ -256,11 +258,13 @@ def test_filters_by_kind_and_agency_are_kept_in_the_url(page_as, joint_incident,
     assert '<option value="esterly-fire" selected>Esterly Fire</option>' in by_fire
 
 
-def test_the_log_is_paged_keeping_its_filters(page_as, incident, duty):
+def test_the_log_is_paged_keeping_its_filters(signed_in, incident, duty):
     people_wrote(incident, duty, *(f"Note {n}" for n in range(52)))
 
-    first = page_as(duty).get(timeline_of(incident), {"kind": "note"}).content.decode()
-    second = page_as(duty).get(timeline_of(incident), {"kind": "note", "page": 2}).content.decode()
+    first = signed_in(duty).get(timeline_of(incident), {"kind": "note"}).content.decode()
+    second = (
+        signed_in(duty).get(timeline_of(incident), {"kind": "note", "page": 2}).content.decode()
+    )
 
     assert len(texts(first)) == 50
     assert texts(first)[0] == "Note 51"
@@ -271,7 +275,7 @@ def test_the_log_is_paged_keeping_its_filters(page_as, incident, duty):
 
 @pytest.mark.parametrize("count", [5, 40])
 def test_a_page_costs_the_same_queries_however_long_the_log(
-    page_as, joint_incident, duty, fire_duty, django_assert_max_num_queries, count
+    signed_in, joint_incident, duty, fire_duty, django_assert_max_num_queries, count
 ):
     for n in range(count):
         (entry,) = people_wrote(joint_incident, duty if n % 2 else fire_duty, f"Line {n}")
@@ -279,7 +283,7 @@ def test_a_page_costs_the_same_queries_however_long_the_log(
             post_entry(
                 joint_incident, actor=duty, kind="note", text=f"Fix {n}", corrects=entry.public_id
             )
-    client = page_as(duty)
+    client = signed_in(duty)
 
     with django_assert_max_num_queries(13):
         response = client.get(timeline_of(joint_incident))

@@ -9,7 +9,6 @@ party to; a visitor is sent to sign in.
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from sharing.models import AgreementStatus, SharingAgreement
@@ -38,15 +37,6 @@ def form_for(**changes):
 
 def action_url(base, agreement, action):
     return f"{base}{agreement.pk}/{action}/"
-
-
-@pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
 
 
 @pytest.fixture
@@ -298,9 +288,8 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client, mutual_aid):
         assert response.headers["Location"] == f"/login/?next={url}"
 
 
-def test_a_suspension_without_the_csrf_token_is_refused(admin, mutual_aid):
-    browser = Client(enforce_csrf_checks=True)
-    browser.force_login(admin)
+def test_a_suspension_without_the_csrf_token_is_refused(signed_in, admin, mutual_aid):
+    browser = signed_in(admin, enforce_csrf_checks=True)
 
     response = browser.post(action_url(HARBOR, mutual_aid, "suspend"), {"reason": "because"})
 

@@ -18,15 +18,6 @@ AUDIT = "/agency/harbor-police/audit/"
 
 
 @pytest.fixture
-def signed_in(client):
-    def sign_in(user):
-        client.force_login(user)
-        return client
-
-    return sign_in
-
-
-@pytest.fixture
 def mutual_aid(agency, other_agency, admin, other_admin):
     """Proposed by Harbor Police, accepted by Esterly Fire: five records in all."""
     return agreement_between(
