@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from coordination.errors import Conflict, Forbidden, Invalid
-from sharing import audit
+from ledger import audit
+from ledger.models import AuditAction
 from sharing.error_codes import SharingErrorCode as Code
 from sharing.markings import TLP, allows
-from sharing.models import AgreementParty, AgreementStatus, AuditAction, SharingAgreement
+from sharing.models import AgreementParty, AgreementStatus, SharingAgreement
 
 
 def _record(action, agreement, *, actor, agency, flagged=False, **detail):

@@ -31,11 +31,13 @@ from incidents.services.journal import log_change
 from incidents.services.locks import locked_incident
 from incidents.services.routing import route_incident
 from incidents.services.sharing import keep_commander_named
-from sharing import audit, grants, policy
+from ledger import audit
+from ledger.models import AuditAction
+from sharing import grants, policy
 from sharing.access import Access
 from sharing.error_codes import SharingErrorCode
 from sharing.markings import TLP, allows, is_stricter
-from sharing.models import AuditAction, ShareKind
+from sharing.models import ShareKind
 
 EDITABLE_FIELDS = (
     "title",

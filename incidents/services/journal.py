@@ -12,8 +12,8 @@ from agencies.models import Agency
 from coordination.errors import Forbidden
 from incidents.models import EntryKind, Incident, TimelineEntry
 from incidents.services.actors import acting_agency
-from sharing import outbox
-from sharing.audit import label_of
+from ledger import outbox
+from ledger.audit import label_of
 
 
 def log_change(

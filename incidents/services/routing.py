@@ -14,8 +14,9 @@ from agencies.models import Agency, Jurisdiction, Responsibility
 from incidents.models import Incident, Participant, ParticipantPart, ParticipantStatus
 from incidents.services.journal import log_change
 from incidents.services.participants import join
+from ledger.models import Event
 from sharing.markings import TLP, allows
-from sharing.models import AgreementParty, Event, SharingAgreement
+from sharing.models import AgreementParty, SharingAgreement
 
 ROUTED_EVENT = "incident.routed"
 # What a routed agency does once it joins: it works the incident on its own ground, but

@@ -12,10 +12,12 @@ from coordination.errors import Conflict, Invalid
 from incidents.models import IncidentShare
 from incidents.services.journal import log_change
 from incidents.services.locks import locked_incident
-from sharing import audit, grants, policy
+from ledger import audit
+from ledger.models import AuditAction
+from sharing import grants, policy
 from sharing.access import Access
 from sharing.error_codes import SharingErrorCode as Code
-from sharing.models import AuditAction, ShareKind
+from sharing.models import ShareKind
 
 
 @transaction.atomic

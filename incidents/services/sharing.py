@@ -10,12 +10,14 @@ from coordination.errors import Conflict, Forbidden, Invalid, NotFound
 from incidents.models import Incident, IncidentShare
 from incidents.services.journal import log_change
 from incidents.services.locks import locked_incident
-from sharing import audit, grants, policy
+from ledger import audit
+from ledger.models import AuditAction
+from sharing import grants, policy
 from sharing.access import Access
 from sharing.agreements import covering_agreement
 from sharing.error_codes import SharingErrorCode as Code
 from sharing.markings import TLP
-from sharing.models import AuditAction, ShareKind
+from sharing.models import ShareKind
 
 User = get_user_model()
 

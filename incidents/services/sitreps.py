@@ -36,8 +36,8 @@ from incidents.models import (
 from incidents.services.actors import acting_agency
 from incidents.services.journal import log_change
 from incidents.services.locks import locked_incident
+from ledger.audit import label_of
 from sharing import policy
-from sharing.audit import label_of
 from sharing.markings import no_looser_than
 
 FIGURE_COUNTS = (

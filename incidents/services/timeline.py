@@ -19,8 +19,9 @@ from coordination.errors import Forbidden, Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import AUTHORED_KINDS, Incident, TimelineEntry
 from incidents.services.actors import acting_agency
-from sharing import outbox, policy
-from sharing.audit import label_of
+from ledger import outbox
+from ledger.audit import label_of
+from sharing import policy
 from sharing.error_codes import SharingErrorCode
 from sharing.markings import TLP, is_stricter
 

@@ -8,8 +8,8 @@ from agencies.services import assign_responsibility
 from incidents.models import EntryKind, Participant, ParticipantStatus, TimelineEntry
 from incidents.services import sharing as sharing_verbs
 from incidents.services.participants import add_participant
+from ledger.models import Event
 from sharing.access import Access
-from sharing.models import Event
 from tests.factories import (
     AgencyFactory,
     JurisdictionFactory,

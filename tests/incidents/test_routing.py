@@ -10,7 +10,8 @@ from agencies.services import assign_responsibility
 from incidents.models import EntryKind, ParticipantStatus, TimelineEntry
 from incidents.services.incidents import update_incident
 from incidents.services.routing import route_incident
-from sharing.models import Event, ShareKind, SharingAgreement
+from ledger.models import Event
+from sharing.models import ShareKind, SharingAgreement
 from tests.factories import (
     AgencyFactory,
     JurisdictionFactory,

@@ -9,8 +9,8 @@ from django.utils import timezone
 from incidents.models import EntryKind, TimelineEntry
 from incidents.services import sharing as sharing_verbs
 from incidents.services.timeline import post_entry
+from ledger.models import Event
 from sharing.access import Access
-from sharing.models import Event
 from tests.factories import POINT, member_of, open_incident
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.test import Client
 from agencies import services as agency_services
 from incidents.services.incidents import change_marking, change_status, record_view
 from incidents.services.sharing import share_incident
-from sharing.models import AuditRecord
+from ledger.models import AuditRecord
 from tests.factories import (
     agreement_between,
     issue_client,

@@ -20,9 +20,10 @@ from agencies.capabilities import Capability
 from incidents.models import Incident
 from incidents.services.incidents import change_status
 from incidents.services.sharing import grant_person, revoke_share, share_incident
-from sharing import audit, policy
+from ledger import audit
+from ledger.models import AuditRecord
+from sharing import policy
 from sharing.api.serializers import AuditRecordSerializer
-from sharing.models import AuditRecord
 from tests.factories import agreement_between, member_of, open_incident
 
 AUDIT = "/api/v1/audit/"

@@ -20,10 +20,11 @@ from incidents.services import incidents as incident_verbs
 from incidents.services import sharing as sharing_verbs
 from incidents.services.participants import add_participant
 from incidents.services.timeline import post_entry
+from ledger.models import AuditAction, AuditRecord
 from sharing import grants, policy
 from sharing.access import Access
 from sharing.agreements import accept_agreement, renew_agreement, suspend_agreement
-from sharing.models import AuditAction, AuditRecord, SharingAgreement
+from sharing.models import SharingAgreement
 from tests.factories import AgencyFactory, agreement_between, issue_client, member_of, open_incident
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from sharing import audit
-from sharing.models import AuditAction, AuditRecord
+from ledger import audit
+from ledger.models import AuditAction, AuditRecord
 from tests.factories import agreement_between
 
 AUDIT = "/agency/harbor-police/audit/"

@@ -6,7 +6,7 @@ it describes was committed; delivery starts from the committed rows.
 
 from django.db.models import Model
 
-from sharing.models import Event
+from ledger.models import Event
 
 
 def emit(
