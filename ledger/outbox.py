@@ -27,6 +27,8 @@ def emit(
         actor=actor if actor is not None and actor.pk else None,
         payload=payload or {},
     )
-    if agencies:
-        event.agencies.set(agencies)
+    addressed = Event.agencies.through
+    addressed.objects.bulk_create(
+        addressed(event_id=event.pk, agency_id=agency.pk) for agency in agencies
+    )
     return event

@@ -2,6 +2,8 @@
 answers for (Northgate EMS in support). Opening or moving the incident proposes them, or
 brings them in at once where an auto-join agreement with Harbor Police says so."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from agencies.services import assign_responsibility
 from incidents.models import EntryKind, ParticipantStatus, TimelineEntry
 from incidents.services.incidents import update_incident
-from incidents.services.routing import route_incident
+from incidents.services.routing import ROUTED_EVENT, route_incident
 from ledger.models import Event
 from sharing.models import ShareKind, SharingAgreement
 from tests.factories import (
@@ -49,11 +51,23 @@ def pacific(northgate):
     return county
 
 
+def routings(event) -> list[dict]:
+    """What routing said in an event: the event itself when routing was the verb called,
+    else the routing folded into the opening or the move it ran in."""
+    if event.kind == ROUTED_EVENT:
+        return [event.payload]
+    return [inner for inner in event.payload.get("folded", []) if inner["kind"] == ROUTED_EVENT]
+
+
 def routed_events(incident):
-    events = Event.objects.filter(kind="incident.routed", target_id=str(incident.public_id))
+    """(marking, agencies addressed, what the agency was told) for each agency routed, in
+    the order the events about the incident were written."""
+    events = Event.objects.filter(target_id=str(incident.public_id)).order_by("id")
     return [
-        (event.tlp, [agency.slug for agency in event.agencies.all()], event.payload)
-        for event in events.order_by("id")
+        (event.tlp, sorted(agency.slug for agency in event.agencies.all()), told)
+        for event in events
+        for routing in routings(event)
+        for told in routing["routed"]
     ]
 
 
@@ -77,15 +91,16 @@ def test_the_agencies_responsible_are_proposed_and_told(duty, clatsop, fire_anal
         == 0
     )
     county = {"slug": "clatsop", "name": "Clatsop County"}
+    told = ["esterly-fire", "northgate-ems"]
     assert routed_events(incident) == [
         (
             "AMBER",
-            ["esterly-fire"],
+            told,
             {"agency": "esterly-fire", "jurisdiction": county, "auto_joined": False},
         ),
         (
             "AMBER",
-            ["northgate-ems"],
+            told,
             {"agency": "northgate-ems", "jurisdiction": county, "auto_joined": False},
         ),
     ]
@@ -94,10 +109,9 @@ def test_the_agencies_responsible_are_proposed_and_told(duty, clatsop, fire_anal
         "Jurisdiction routing. Proposed to take part: Esterly Fire (Clatsop County), "
         "Northgate EMS (Clatsop County)."
     )
-    assert Event.objects.get(kind="incident.participants_routed").payload["proposed"] == [
-        "esterly-fire",
-        "northgate-ems",
-    ]
+    opened = Event.objects.get(target_id=str(incident.public_id))
+    assert opened.kind == "incident.opened"
+    assert [routing["dropped"] for routing in routings(opened)] == [[]]
 
 
 def test_an_auto_join_agreement_brings_the_agency_in_at_once(
@@ -161,8 +175,9 @@ def test_nobody_auto_joins_a_red_incident_and_the_event_names_no_content(
 
     assert states(incident)["esterly-fire"] == ("assisting", "proposed", "clatsop")
     tlp, addressed, payload = routed_events(incident)[0]
-    assert (tlp, addressed) == ("RED", ["esterly-fire"])
+    assert (tlp, addressed) == ("RED", ["esterly-fire", "northgate-ems"])
     assert set(payload) == {"agency", "jurisdiction", "auto_joined"}
+    assert "Informant" not in json.dumps(Event.objects.get(kind="incident.opened").payload)
     assert api_as(fire_analyst).get(f"{INCIDENTS}{incident.public_id}/").status_code == 404
 
 
@@ -175,7 +190,7 @@ def test_the_lead_and_places_outside_the_exact_boundary_route_nobody(duty, agenc
     incident = open_incident(duty)
 
     assert states(incident) == {"harbor-police": ("lead", "active", None)}
-    assert not Event.objects.filter(kind="incident.routed").exists()
+    assert routed_events(incident) == []
     assert not TimelineEntry.objects.filter(incident=incident).exists()
 
 
@@ -255,7 +270,22 @@ def _routing_queries(duty, jurisdictions: int, west: float) -> int:
     with CaptureQueriesContext(connection) as queries:
         routed = route_incident(incident, actor=duty)
     assert len(routed) == jurisdictions
-    return len(queries)
+    # The verb's savepoint and its release are transaction control, not reads or writes.
+    control = ("SAVEPOINT", "RELEASE SAVEPOINT")
+    return sum(1 for query in queries.captured_queries if not query["sql"].startswith(control))
+
+
+def test_routing_on_its_own_is_one_event_addressed_to_the_agencies_routed(duty, northgate):
+    incident = open_incident(duty)
+    ground = JurisdictionFactory(name="Dock Ward", slug="dock", boundary=square(-124.5, 45.5))
+    assign_responsibility(northgate, ground, "primary")
+
+    route_incident(incident, actor=duty)
+
+    event = Event.objects.filter(target_id=str(incident.public_id)).last()
+    assert event.kind == ROUTED_EVENT
+    assert [agency.slug for agency in event.agencies.all()] == ["northgate-ems"]
+    assert [told["agency"] for told in event.payload["routed"]] == ["northgate-ems"]
 
 
 def test_routing_costs_the_same_for_one_jurisdiction_and_ten(duty):
