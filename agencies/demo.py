@@ -551,21 +551,48 @@ def seed_demo_region(stdout: TextIO | None = None) -> dict[str, int]:
         if stdout is not None:
             stdout.write(f"{line}\n")
 
+    # PBKDF2 is slow on purpose (most of a second per call at production settings) and
+    # every demo account has the same published password: hash it once and give every
+    # new account that hash. Computed here, not at import, so that the hasher in settings
+    # at seeding time (the tests' fast MD5, say) is the one used.
+    password = make_password(DEMO_PASSWORD)
     with transaction.atomic():
-        jurisdictions = _seed_jurisdictions(counts, say)
-        agencies = _seed_agencies(counts, say)
-        _seed_responsibilities(agencies, jurisdictions, counts)
-        custom_roles = _seed_custom_roles(agencies, counts, say)
-        _seed_people(agencies, custom_roles, counts)
+        operator = _seed_operator(counts, password)
+        jurisdictions = _seed_jurisdictions(counts, say, operator)
+        agencies = _seed_agencies(counts, say, operator)
+        _seed_responsibilities(agencies, jurisdictions, counts, operator)
+        custom_roles = _seed_custom_roles(agencies, counts, say, operator)
+        _seed_people(agencies, custom_roles, counts, operator, password)
     return counts
 
 
-def _seed_jurisdictions(counts, say) -> dict[str, Jurisdiction]:
+def _seed_operator(counts, password: str):
+    """The platform operator, first: every agency, jurisdiction and first member of the
+    region is set up by them, through the verbs."""
+    operator = get_user_model().objects.filter(username=OPERATOR_USERNAME).first()
+    if operator is not None:
+        counts["users_present"] += 1
+        return operator
+    counts["users_created"] += 1
+    first_name, last_name = OPERATOR_NAME
+    return get_user_model().objects.create(
+        username=OPERATOR_USERNAME,
+        first_name=first_name,
+        last_name=last_name,
+        email=demo_email(OPERATOR_USERNAME),
+        password=password,
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+def _seed_jurisdictions(counts, say, operator) -> dict[str, Jurisdiction]:
     existing = Jurisdiction.objects.in_bulk([j.slug for j in JURISDICTIONS], field_name="slug")
     counts["jurisdictions_present"] = len(existing)
     for spec in JURISDICTIONS:
         if spec.slug not in existing:
             existing[spec.slug] = services.define_jurisdiction(
+                actor=operator,
                 name=spec.name,
                 slug=spec.slug,
                 level=spec.level,
@@ -577,13 +604,14 @@ def _seed_jurisdictions(counts, say) -> dict[str, Jurisdiction]:
     return existing
 
 
-def _seed_agencies(counts, say) -> dict[str, Agency]:
+def _seed_agencies(counts, say, operator) -> dict[str, Agency]:
     existing = Agency.objects.in_bulk([a.slug for a in AGENCIES], field_name="slug")
     counts["agencies_present"] = len(existing)
     for spec in AGENCIES:
         if spec.slug in existing:
             continue
         agency = services.register_agency(
+            actor=operator,
             name=spec.name,
             slug=spec.slug,
             kind=spec.kind,
@@ -591,6 +619,7 @@ def _seed_agencies(counts, say) -> dict[str, Agency]:
         )
         services.update_agency_contacts(
             agency,
+            actor=operator,
             contact_points=spec.contact_points,
             email=spec.email,
             phone=spec.phone,
@@ -603,7 +632,7 @@ def _seed_agencies(counts, say) -> dict[str, Agency]:
     return existing
 
 
-def _seed_responsibilities(agencies, jurisdictions, counts) -> None:
+def _seed_responsibilities(agencies, jurisdictions, counts, operator) -> None:
     present = set(
         Responsibility.objects.filter(agency__in=agencies.values()).values_list(
             "agency__slug", "jurisdiction__slug"
@@ -612,12 +641,12 @@ def _seed_responsibilities(agencies, jurisdictions, counts) -> None:
     for agency_slug, jurisdiction_slug, kind in RESPONSIBILITIES:
         if (agency_slug, jurisdiction_slug) not in present:
             services.assign_responsibility(
-                agencies[agency_slug], jurisdictions[jurisdiction_slug], kind
+                agencies[agency_slug], jurisdictions[jurisdiction_slug], kind, actor=operator
             )
             counts["responsibilities_created"] += 1
 
 
-def _seed_custom_roles(agencies, counts, say) -> dict[tuple[str, str], Role]:
+def _seed_custom_roles(agencies, counts, say, operator) -> dict[tuple[str, str], Role]:
     """The agencies' own roles, keyed by (agency slug, role name); missing ones are defined."""
     roles = {}
     for spec in AGENCIES:
@@ -627,6 +656,7 @@ def _seed_custom_roles(agencies, counts, say) -> dict[tuple[str, str], Role]:
             if role is None:
                 role = services.define_role(
                     agency,
+                    actor=operator,
                     name=custom.name,
                     capabilities=custom.capabilities,
                     description=custom.description,
@@ -662,35 +692,26 @@ def _demo_people(agencies, custom_roles) -> list[_Person]:
     return people
 
 
-def _seed_people(agencies, custom_roles, counts) -> None:
-    """One person per role of every demo agency, plus the platform operator."""
+def _seed_people(agencies, custom_roles, counts, operator, password: str) -> None:
+    """One person per role of every demo agency, made a member by the operator."""
     people = _demo_people(agencies, custom_roles)
     names = {person.username: person.name for person in people}
-    names[OPERATOR_USERNAME] = OPERATOR_NAME
 
     User = get_user_model()
     users = User.objects.in_bulk(list(names), field_name="username")
-    counts["users_present"] = len(users)
+    counts["users_present"] += len(users)
     missing = [username for username in names if username not in users]
     if missing:
-        # PBKDF2 is slow on purpose (most of a second per call at production settings) and
-        # every demo account has the same published password: hash it once and give every
-        # new account that hash. Computed here, not at import, so that the hasher in
-        # settings at seeding time (the tests' fast MD5, say) is the one used.
-        password = make_password(DEMO_PASSWORD)
         for username in missing:
             first_name, last_name = names[username]
-            is_operator = username == OPERATOR_USERNAME
             users[username] = User.objects.create(
                 username=username,
                 first_name=first_name,
                 last_name=last_name,
                 email=demo_email(username),
                 password=password,
-                is_staff=is_operator,
-                is_superuser=is_operator,
             )
-        counts["users_created"] = len(missing)
+        counts["users_created"] += len(missing)
 
     members = set(
         Membership.objects.filter(agency__in=agencies.values()).values_list(
@@ -699,5 +720,7 @@ def _seed_people(agencies, custom_roles, counts) -> None:
     )
     for person in people:
         if (person.username, person.agency.slug) not in members:
-            services.add_member(person.agency, user=users[person.username], role=person.role)
+            services.add_member(
+                person.agency, actor=operator, user=users[person.username], role=person.role
+            )
             counts["memberships_created"] += 1

@@ -50,6 +50,7 @@ class Description:
 
     kind: str
     target: Model
+    reference: tuple[str, str]
     tlp: str
     payload: dict[str, Any]
     agencies: list = field(default_factory=list)
@@ -106,7 +107,9 @@ class Change:
             raise RuntimeError(f"A verb emits one event; it already said {self.described.kind}.")
         if changed:
             payload["changed"] = sorted(changed)
-        self.described = Description(kind, target, tlp, payload, list(agencies))
+        self.described = Description(
+            kind, target, outbox.reference(target), tlp, payload, list(agencies)
+        )
 
     def _event(self) -> Description | None:
         """The one event the call emits, inner verbs' descriptions folded into it."""
@@ -159,7 +162,7 @@ def verb(
             return
         outbox.emit(
             event.kind,
-            target=event.target,
+            target=event.reference,
             tlp=event.tlp,
             actor=actor,
             agencies=event.agencies,

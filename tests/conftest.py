@@ -14,7 +14,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from coordination.api import PROBLEM_CONTENT_TYPE
-from tests.factories import AgencyFactory, UserFactory, member_of
+from tests.factories import AgencyFactory, UserFactory, member_of, platform_operator
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -128,7 +128,7 @@ def api_as():
 @pytest.fixture
 def staff(db):
     """A platform operator: keeps shared reference data such as jurisdictions."""
-    return UserFactory(username="operator", is_staff=True)
+    return platform_operator()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from tests.factories import (
     issue_client,
     member_of,
     open_incident,
+    platform_operator,
     square,
 )
 
@@ -46,7 +47,7 @@ def clatsop(other_agency):
     county = JurisdictionFactory(
         name="Clatsop County", slug="clatsop", boundary=square(-124.5, 45.5)
     )
-    assign_responsibility(other_agency, county, "primary")
+    assign_responsibility(other_agency, county, "primary", actor=platform_operator())
     return county
 
 

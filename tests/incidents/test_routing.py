@@ -19,6 +19,7 @@ from tests.factories import (
     JurisdictionFactory,
     agreement_between,
     open_incident,
+    platform_operator,
     square,
 )
 
@@ -38,8 +39,8 @@ def clatsop(other_agency, northgate):
     county = JurisdictionFactory(
         name="Clatsop County", slug="clatsop", boundary=square(-124.5, 45.5)
     )
-    assign_responsibility(other_agency, county, "primary")
-    assign_responsibility(northgate, county, "supporting")
+    assign_responsibility(other_agency, county, "primary", actor=platform_operator())
+    assign_responsibility(northgate, county, "supporting", actor=platform_operator())
     return county
 
 
@@ -47,7 +48,7 @@ def clatsop(other_agency, northgate):
 def pacific(northgate):
     """Pacific County, up the coast: Northgate EMS answers for it."""
     county = JurisdictionFactory(name="Pacific County", slug="pacific", boundary=square(-123, 46.5))
-    assign_responsibility(northgate, county, "primary")
+    assign_responsibility(northgate, county, "primary", actor=platform_operator())
     return county
 
 
@@ -183,9 +184,9 @@ def test_nobody_auto_joins_a_red_incident_and_the_event_names_no_content(
 
 def test_the_lead_and_places_outside_the_exact_boundary_route_nobody(duty, agency, northgate):
     own = JurisdictionFactory(name="Harbor District", slug="harbor", boundary=square(-124.5, 45.5))
-    assign_responsibility(agency, own, "primary")
+    assign_responsibility(agency, own, "primary", actor=platform_operator())
     sandbar = JurisdictionFactory(name="Sandbar", slug="sandbar", boundary=SANDBAR)
-    assign_responsibility(northgate, sandbar, "primary")
+    assign_responsibility(northgate, sandbar, "primary", actor=platform_operator())
 
     incident = open_incident(duty)
 
@@ -266,7 +267,12 @@ def _routing_queries(duty, jurisdictions: int, west: float) -> int:
     for number in range(jurisdictions):
         slug = f"ground-{west:g}-{number}"
         ground = JurisdictionFactory(name=f"Ground {number}", slug=slug, boundary=square(west, 0))
-        assign_responsibility(AgencyFactory(name=f"Unit {slug}", slug=slug), ground, "primary")
+        assign_responsibility(
+            AgencyFactory(name=f"Unit {slug}", slug=slug),
+            ground,
+            "primary",
+            actor=platform_operator(),
+        )
     with CaptureQueriesContext(connection) as queries:
         routed = route_incident(incident, actor=duty)
     assert len(routed) == jurisdictions
@@ -278,7 +284,7 @@ def _routing_queries(duty, jurisdictions: int, west: float) -> int:
 def test_routing_on_its_own_is_one_event_addressed_to_the_agencies_routed(duty, northgate):
     incident = open_incident(duty)
     ground = JurisdictionFactory(name="Dock Ward", slug="dock", boundary=square(-124.5, 45.5))
-    assign_responsibility(northgate, ground, "primary")
+    assign_responsibility(northgate, ground, "primary", actor=platform_operator())
 
     route_incident(incident, actor=duty)
 

@@ -11,7 +11,7 @@ from incidents.services import sharing as sharing_verbs
 from incidents.services.timeline import post_entry
 from ledger.models import Event
 from sharing.access import Access
-from tests.factories import POINT, member_of, open_incident
+from tests.factories import POINT, member_of, open_incident, platform_operator
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +158,10 @@ def test_a_person_of_two_agencies_writes_for_the_one_they_name(
     from agencies import services as agency_services
 
     agency_services.add_member(
-        other_agency, user=analyst, role=other_agency.roles.get(slug="analyst")
+        other_agency,
+        user=analyst,
+        role=other_agency.roles.get(slug="analyst"),
+        actor=platform_operator(),
     )
     response = api_as(analyst).post(
         timeline_of(joint_incident), {"kind": "note", "text": "x", "agency": "esterly-fire"}

@@ -12,6 +12,7 @@ from tests.factories import (
     issue_client,
     member_of,
     open_incident,
+    platform_operator,
 )
 
 AUDIT = "/api/v1/audit/"
@@ -270,7 +271,7 @@ def test_an_administrator_whose_role_is_taken_away_loses_the_trail_at_once(
     record = AuditRecord.objects.get(action="object_created")
     assert session.get(f"{AUDIT}{record.pk}/").status_code == 200
 
-    agency_services.deactivate_member(deputy.memberships.get())
+    agency_services.deactivate_member(deputy.memberships.get(), actor=platform_operator())
 
     assert trail(session) == []
     problem(session.get(f"{AUDIT}{record.pk}/"), 404, "not_found")

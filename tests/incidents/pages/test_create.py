@@ -10,7 +10,7 @@ from agencies.demo import JURISDICTIONS
 from coordination.errors import Invalid
 from incidents.models import Incident, Participant
 from incidents.views import create as create_view
-from tests.factories import JurisdictionFactory, member_of
+from tests.factories import JurisdictionFactory, member_of, platform_operator
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +46,10 @@ def port_calder(agency, other_agency):
     city = JurisdictionFactory(
         name=PORT_CALDER.name, slug=PORT_CALDER.slug, boundary=PORT_CALDER.boundary
     )
-    agency_services.assign_responsibility(agency, city, "primary")
-    agency_services.assign_responsibility(other_agency, city, "supporting")
+    agency_services.assign_responsibility(agency, city, "primary", actor=platform_operator())
+    agency_services.assign_responsibility(
+        other_agency, city, "supporting", actor=platform_operator()
+    )
     return city
 
 
@@ -56,7 +58,10 @@ def two_hats(agency, other_agency):
     """A duty officer for both Harbor Police and Esterly Fire."""
     person = member_of(agency, "duty_officer", username="two.hats")
     agency_services.add_member(
-        other_agency, user=person, role=other_agency.roles.get(slug="duty_officer")
+        other_agency,
+        user=person,
+        role=other_agency.roles.get(slug="duty_officer"),
+        actor=platform_operator(),
     )
     return person
 
