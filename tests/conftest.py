@@ -7,6 +7,7 @@ the run instead of quietly testing less.
 """
 
 import os
+from contextlib import contextmanager
 from http import HTTPStatus
 
 import pytest
@@ -14,6 +15,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from coordination.api import PROBLEM_CONTENT_TYPE
+from ledger.models import Event
 from tests.factories import AgencyFactory, UserFactory, member_of, platform_operator
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -67,6 +69,26 @@ def pytest_terminal_summary(terminalreporter):
             f"{len(skipped)} test(s) skipped because PostgreSQL or Redis is not configured "
             "(set DATABASE_URL and REDIS_URL, or run `make test` where they are reachable)."
         )
+
+
+@pytest.fixture
+def capture_events(db):
+    """The outbox events written inside a `with` block, oldest first (like Zulip's
+    `capture_send_event_calls`, read back from the outbox itself rather than mocked):
+
+        with capture_events() as events:
+            change_status(incident, "active", actor=duty, reason="Crews on scene")
+        assert [event.kind for event in events] == ["incident.status_changed"]
+    """
+
+    @contextmanager
+    def capture():
+        before = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        events: list[Event] = []
+        yield events
+        events.extend(Event.objects.filter(id__gt=before).order_by("id"))
+
+    return capture
 
 
 @pytest.fixture(autouse=True)
