@@ -19,10 +19,10 @@ emits nothing.
 
 Verbs call verbs (opening an incident routes it; bringing in a participant shares the
 incident with it). The outermost call is the one a caller made, so it alone emits: an
-inner verb's description is folded into the outer's event (`payload["folded"]`), and the
-agencies it was addressed to are added to the outer's. An outer verb that only guards an
-inner one (locks, checks, then calls it) describes nothing itself: the inner's
-description becomes its event.
+inner verb's description is folded into the outer's event (`payload["folded"]`, each
+inner kind with its payload), and the agencies it was addressed to are added to the
+outer's. An outer verb that only guards an inner one (locks, checks, then calls it)
+describes nothing itself: the inner's description becomes its event.
 
 `ledger` knows no app: the permission and the visibility rules are the caller's
 (`sharing.policy` for shared objects, `agencies.access` for an agency's own records).
@@ -56,7 +56,7 @@ class Description:
     agencies: list = field(default_factory=list)
 
     def as_folded(self) -> dict[str, Any]:
-        return {"kind": self.kind, **self.payload}
+        return {"kind": self.kind, "payload": self.payload}
 
 
 @dataclass

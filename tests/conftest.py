@@ -16,7 +16,14 @@ from rest_framework.test import APIClient
 
 from coordination.api import PROBLEM_CONTENT_TYPE
 from ledger.models import Event
-from tests.factories import AgencyFactory, UserFactory, member_of, platform_operator
+from tests.factories import (
+    AgencyFactory,
+    UserFactory,
+    agreement_between,
+    member_of,
+    open_incident,
+    platform_operator,
+)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -224,3 +231,21 @@ def northgate(db):
 @pytest.fixture
 def northgate_admin(northgate):
     return member_of(northgate, "admin", username="northgate-ems.admin")
+
+
+@pytest.fixture
+def fire_duty(other_agency):
+    """Esterly Fire's duty officer: approves what Esterly Fire supplies."""
+    return member_of(other_agency, "duty_officer", username="esterly-fire.duty_officer")
+
+
+@pytest.fixture
+def mutual_aid(agency, other_agency, admin, other_admin):
+    """Harbor Police and Esterly Fire share up to AMBER+STRICT, every incident type."""
+    return agreement_between(agency, other_agency, actor_first=admin, actor_second=other_admin)
+
+
+@pytest.fixture
+def incident(duty):
+    """An AMBER warehouse fire opened by Harbor Police's duty officer."""
+    return open_incident(duty, title="Warehouse fire on Dock Street")

@@ -57,7 +57,8 @@ def routings(event) -> list[dict]:
     else the routing folded into the opening or the move it ran in."""
     if event.kind == ROUTED_EVENT:
         return [event.payload]
-    return [inner for inner in event.payload.get("folded", []) if inner["kind"] == ROUTED_EVENT]
+    folded = event.payload.get("folded", [])
+    return [inner["payload"] for inner in folded if inner["kind"] == ROUTED_EVENT]
 
 
 def routed_events(incident):

@@ -33,9 +33,7 @@ from sharing import agreements
 from sharing.access import Access
 from tests.factories import (
     JurisdictionFactory,
-    agreement_between,
     issue_client,
-    member_of,
     open_incident,
     square,
 )
@@ -543,21 +541,6 @@ def _(f):
 def _(f):
     position = _position(f)
     return lambda: command.vacate_position(position, actor=f("duty"))
-
-
-@pytest.fixture
-def mutual_aid(agency, other_agency, admin, other_admin):
-    return agreement_between(agency, other_agency, actor_first=admin, actor_second=other_admin)
-
-
-@pytest.fixture
-def incident(duty):
-    return open_incident(duty, title="Warehouse fire on Dock Street")
-
-
-@pytest.fixture
-def fire_duty(other_agency):
-    return member_of(other_agency, "duty_officer", username="esterly-fire.duty_officer")
 
 
 def test_every_public_function_is_a_verb_with_a_case_or_named_as_no_verb():
