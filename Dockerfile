@@ -29,6 +29,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 COPY README.md manage.py ./
 COPY coordination ./coordination
+COPY ledger ./ledger
 COPY agencies ./agencies
 COPY sharing ./sharing
 COPY incidents ./incidents

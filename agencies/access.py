@@ -57,3 +57,23 @@ def require_administrator(user: Principal, agency: Agency) -> None:
 def is_api_client(user: Principal) -> bool:
     """Whether the account is a partner system's rather than a person's."""
     return hasattr(user, "api_client")
+
+
+def is_platform_operator(user: Principal) -> bool:
+    """Whether the account runs the portal itself (staff): the agencies, the jurisdictions,
+    and any agency's set-up before it has administrators of its own."""
+    return user.is_authenticated and user.is_staff and not is_api_client(user)
+
+
+def require_platform_operator(user: Principal) -> None:
+    """403 unless the account is a platform operator."""
+    if not is_platform_operator(user):
+        raise Forbidden(Code.NOT_PLATFORM_OPERATOR, "Only platform operators may do this.")
+
+
+def require_administrator_or_operator(user: Principal, agency: Agency) -> None:
+    """403 unless the account administers `agency` or runs the platform: an agency's
+    members, roles and clients are its administrators' to keep, and the operator's who
+    sets the agency up."""
+    if not is_platform_operator(user):
+        require_administrator(user, agency)

@@ -41,11 +41,11 @@ class AgencyAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             changed = {name: form.cleaned_data[name] for name in form.changed_data}
-            services.update_agency(Agency.objects.get(pk=obj.pk), **changed)
+            services.update_agency(Agency.objects.get(pk=obj.pk), actor=request.user, **changed)
             return
         data = dict(form.cleaned_data)
         data.pop("is_active", None)
-        created = services.register_agency(**data)
+        created = services.register_agency(actor=request.user, **data)
         obj.pk, obj.tree_path = created.pk, created.tree_path
 
     def has_delete_permission(self, request, obj=None):
@@ -84,10 +84,12 @@ class JurisdictionAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
         data = dict(form.cleaned_data)
         if change:
             data.pop("slug")
-            services.change_jurisdiction(Jurisdiction.objects.get(pk=obj.pk), **data)
+            services.change_jurisdiction(
+                Jurisdiction.objects.get(pk=obj.pk), actor=request.user, **data
+            )
             obj.refresh_from_db()
         else:
-            created = services.define_jurisdiction(**data)
+            created = services.define_jurisdiction(actor=request.user, **data)
             obj.pk = created.pk
 
 
@@ -147,6 +149,7 @@ class MembershipAdmin(ServiceErrorsAsMessages, admin.ModelAdmin):
         if change:
             services.change_member(
                 Membership.objects.get(pk=obj.pk),
+                actor=request.user,
                 role=form.cleaned_data["role"],
                 is_active=form.cleaned_data["is_active"],
             )

@@ -24,3 +24,4 @@ class AgencyErrorCode(models.TextChoices):
     EXPIRY_IN_PAST = "expiry_in_past"
     AGENCY_INACTIVE = "agency_inactive"
     NOT_ADMINISTRATOR = "not_administrator"
+    NOT_PLATFORM_OPERATOR = "not_platform_operator"

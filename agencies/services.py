@@ -1,7 +1,10 @@
 """The verbs of the agencies app: every write to an agency, role, membership or API client.
 
-Each verb is one transaction that writes the rows and brings role groups in step, so a
-failure half-way leaves nothing half-written. Views, forms, commands and the admin call
+Each verb runs in the verb skeleton (`ledger.verbs`): one transaction that checks the
+actor (an agency's administrator for its members, roles, clients and contacts; a
+platform operator for agencies and jurisdictions), writes the rows, brings role groups in
+step, audits what touches who may do what, and emits one event addressed to the agency.
+A failure half-way leaves nothing half-written. Views, forms, commands and the admin call
 these and never save the models themselves.
 """
 
@@ -13,14 +16,17 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.text import slugify
 
 from agencies import extensions
-from agencies.access import is_api_client
+from agencies.access import (
+    is_api_client,
+    require_administrator_or_operator,
+    require_platform_operator,
+)
 from agencies.capabilities import BUILTIN_ROLES, Capability
 from agencies.error_codes import AgencyErrorCode as Code
 from agencies.geo import bounding_box, parse_boundary
@@ -40,6 +46,8 @@ from agencies.models import (
     RoleCapability,
 )
 from coordination.errors import Conflict, Invalid
+from ledger.models import AuditAction
+from ledger.verbs import Change, verb
 
 User = get_user_model()
 
@@ -63,14 +71,37 @@ def _check_choice(value: str, choices, field: str) -> None:
         )
 
 
+def _operator_verb(*, actor, lock=None):
+    """The verb skeleton for a platform operator's write."""
+    return verb(actor=actor, lock=lock, require=lambda _: require_platform_operator(actor))
+
+
+def _admin_verb(agency: Agency, *, actor, lock=None):
+    """The verb skeleton for a write to what an agency's administrators keep."""
+    return verb(
+        actor=actor, lock=lock, require=lambda _: require_administrator_or_operator(actor, agency)
+    )
+
+
+def _describe(change: Change, kind: str, target, agency: Agency | None, **payload) -> None:
+    """An agency's records carry no marking: the event is addressed to the agency."""
+    change.describe(kind, target=target, agencies=[agency] if agency else [], **payload)
+
+
 # Agencies
 
 
-@transaction.atomic
 def register_agency(
-    *, name: str, slug: str, kind: str, parent: Agency | None = None, **contact: str
+    *, actor, name: str, slug: str, kind: str, parent: Agency | None = None, **contact: str
 ) -> Agency:
     """Create an agency with its five built-in roles (and their groups)."""
+    with _operator_verb(actor=actor) as change:
+        agency = _register(name=name, slug=slug, kind=kind, parent=parent, **contact)
+        _describe(change, "agency.registered", agency, agency)
+    return agency
+
+
+def _register(*, name: str, slug: str, kind: str, parent: Agency | None, **contact: str):
     _check_fields(contact, AGENCY_CONTACT_FIELDS, "contact field")
     _check_choice(kind, AgencyKind, "kind")
     if Agency.objects.filter(slug=slug).exists() or Agency.objects.filter(name=name).exists():
@@ -90,10 +121,15 @@ def register_agency(
     return agency
 
 
-@transaction.atomic
-def set_agency_parent(agency: Agency, parent: Agency | None) -> Agency:
+def set_agency_parent(agency: Agency, parent: Agency | None, *, actor) -> Agency:
     """Move an agency (and everything below it) under a new parent."""
-    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    with _operator_verb(actor=actor, lock=agency) as change:
+        agency = _move(change.row, parent)
+        _describe(change, "agency.updated", agency, agency, changed=["parent"])
+    return agency
+
+
+def _move(agency: Agency, parent: Agency | None) -> Agency:
     if parent is not None:
         parent = Agency.objects.select_for_update().get(pk=parent.pk)
     if parent is not None and parent.tree_path.startswith(agency.tree_path):
@@ -112,49 +148,55 @@ def set_agency_parent(agency: Agency, parent: Agency | None) -> Agency:
     return agency
 
 
-@transaction.atomic
 def update_agency_contacts(
-    agency: Agency, *, contact_points: Iterable[dict] | None = None, **fields: str
+    agency: Agency, *, actor, contact_points: Iterable[dict] | None = None, **fields: str
 ) -> Agency:
     """Change how an agency is reached; `contact_points`, if given, replaces the list."""
     _check_fields(fields, AGENCY_CONTACT_FIELDS, "contact field")
-    for name, value in fields.items():
-        setattr(agency, name, value)
-    agency.save(update_fields=[*fields, "updated_at"])
-    if contact_points is not None:
-        agency.contact_points.all().delete()
-        ContactPoint.objects.bulk_create(
-            ContactPoint(agency=agency, position=index, **point)
-            for index, point in enumerate(contact_points)
-        )
+    with _admin_verb(agency, actor=actor) as change:
+        for name, value in fields.items():
+            setattr(agency, name, value)
+        agency.save(update_fields=[*fields, "updated_at"])
+        if contact_points is not None:
+            agency.contact_points.all().delete()
+            ContactPoint.objects.bulk_create(
+                ContactPoint(agency=agency, position=index, **point)
+                for index, point in enumerate(contact_points)
+            )
+        changed = [*fields, *(["contact_points"] if contact_points is not None else [])]
+        _describe(change, "agency.updated", agency, agency, changed=changed)
     return agency
 
 
-@transaction.atomic
-def set_agency_active(agency: Agency, active: bool) -> Agency:
+def set_agency_active(agency: Agency, active: bool, *, actor) -> Agency:
     """Deactivating an agency takes every role from its members and clients at once."""
-    agency.is_active = active
-    agency.save(update_fields=["is_active", "updated_at"])
-    for user in _accounts_of(agency):
-        sync_role_groups(user)
+    with _operator_verb(actor=actor) as change:
+        agency.is_active = active
+        agency.save(update_fields=["is_active", "updated_at"])
+        for user in _accounts_of(agency):
+            sync_role_groups(user)
+        _describe(change, "agency.updated", agency, agency, changed=["is_active"])
     return agency
 
 
-@transaction.atomic
-def update_agency(agency: Agency, **changes) -> Agency:
+def update_agency(agency: Agency, *, actor, **changes) -> Agency:
     """A platform operator's change to an agency: profile, contacts, parent, active flag."""
-    if "parent" in changes:
-        agency = set_agency_parent(agency, changes.pop("parent"))
-    if "is_active" in changes:
-        agency = set_agency_active(agency, changes.pop("is_active"))
-    profile = {name: changes.pop(name) for name in ("name", "kind") if name in changes}
-    if "kind" in profile:
-        _check_choice(profile["kind"], AgencyKind, "kind")
-    for name, value in profile.items():
-        setattr(agency, name, value)
-    if profile:
-        agency.save(update_fields=[*profile, "updated_at"])
-    return update_agency_contacts(agency, **changes)
+    with _operator_verb(actor=actor) as change:
+        changed = sorted(changes)
+        if "parent" in changes:
+            agency = set_agency_parent(agency, changes.pop("parent"), actor=actor)
+        if "is_active" in changes:
+            agency = set_agency_active(agency, changes.pop("is_active"), actor=actor)
+        profile = {name: changes.pop(name) for name in ("name", "kind") if name in changes}
+        if "kind" in profile:
+            _check_choice(profile["kind"], AgencyKind, "kind")
+        for name, value in profile.items():
+            setattr(agency, name, value)
+        if profile:
+            agency.save(update_fields=[*profile, "updated_at"])
+        agency = update_agency_contacts(agency, actor=actor, **changes)
+        _describe(change, "agency.updated", agency, agency, changed=changed)
+    return agency
 
 
 def _accounts_of(agency: Agency):
@@ -179,47 +221,73 @@ def _apply_boundary(jurisdiction: Jurisdiction, boundary: dict) -> None:
     ) = bounding_box(geometry)
 
 
-@transaction.atomic
-def define_jurisdiction(*, name: str, slug: str, level: str, boundary: dict, code: str = ""):
+def define_jurisdiction(
+    *, actor, name: str, slug: str, level: str, boundary: dict, code: str = ""
+) -> Jurisdiction:
     """Record a jurisdiction; its boundary is validated and its bounding box indexed."""
-    _check_choice(level, JurisdictionLevel, "level")
-    if Jurisdiction.objects.filter(slug=slug).exists():
-        raise Conflict(
-            Code.JURISDICTION_EXISTS, f"A jurisdiction {slug!r} already exists.", field="slug"
-        )
-    jurisdiction = Jurisdiction(name=name, slug=slug, level=level, code=code)
-    _apply_boundary(jurisdiction, boundary)
-    jurisdiction.save()
+    with _operator_verb(actor=actor) as change:
+        _check_choice(level, JurisdictionLevel, "level")
+        if Jurisdiction.objects.filter(slug=slug).exists():
+            raise Conflict(
+                Code.JURISDICTION_EXISTS, f"A jurisdiction {slug!r} already exists.", field="slug"
+            )
+        jurisdiction = Jurisdiction(name=name, slug=slug, level=level, code=code)
+        _apply_boundary(jurisdiction, boundary)
+        jurisdiction.save()
+        _describe(change, "jurisdiction.defined", jurisdiction, None, jurisdiction=slug)
     return jurisdiction
 
 
-@transaction.atomic
-def change_jurisdiction(jurisdiction: Jurisdiction, *, boundary: dict | None = None, **fields):
+def change_jurisdiction(
+    jurisdiction: Jurisdiction, *, actor, boundary: dict | None = None, **fields
+) -> Jurisdiction:
     """Rename, re-level or redraw a jurisdiction."""
     _check_fields(fields, ("name", "level", "code"), "jurisdiction field")
-    if "level" in fields:
-        _check_choice(fields["level"], JurisdictionLevel, "level")
-    for name, value in fields.items():
-        setattr(jurisdiction, name, value)
-    if boundary is not None:
-        _apply_boundary(jurisdiction, boundary)
-    jurisdiction.save()
+    with _operator_verb(actor=actor) as change:
+        if "level" in fields:
+            _check_choice(fields["level"], JurisdictionLevel, "level")
+        for name, value in fields.items():
+            setattr(jurisdiction, name, value)
+        if boundary is not None:
+            _apply_boundary(jurisdiction, boundary)
+        jurisdiction.save()
+        _describe(
+            change,
+            "jurisdiction.changed",
+            jurisdiction,
+            None,
+            jurisdiction=jurisdiction.slug,
+            changed=[*fields, *(["boundary"] if boundary is not None else [])],
+        )
     return jurisdiction
 
 
-@transaction.atomic
-def delete_jurisdiction(jurisdiction: Jurisdiction) -> None:
+def delete_jurisdiction(jurisdiction: Jurisdiction, *, actor) -> None:
     """Remove a jurisdiction and the responsibilities for it."""
-    jurisdiction.delete()
+    with _operator_verb(actor=actor) as change:
+        _describe(
+            change, "jurisdiction.deleted", jurisdiction, None, jurisdiction=jurisdiction.slug
+        )
+        jurisdiction.delete()
 
 
-@transaction.atomic
-def assign_responsibility(agency: Agency, jurisdiction: Jurisdiction, kind: str) -> Responsibility:
+def assign_responsibility(
+    agency: Agency, jurisdiction: Jurisdiction, kind: str, *, actor
+) -> Responsibility:
     """Say that an agency answers for a jurisdiction (primary or supporting)."""
-    _check_choice(kind, ResponsibilityKind, "kind")
-    responsibility, _ = Responsibility.objects.update_or_create(
-        agency=agency, jurisdiction=jurisdiction, defaults={"kind": kind}
-    )
+    with _operator_verb(actor=actor) as change:
+        _check_choice(kind, ResponsibilityKind, "kind")
+        responsibility, _ = Responsibility.objects.update_or_create(
+            agency=agency, jurisdiction=jurisdiction, defaults={"kind": kind}
+        )
+        _describe(
+            change,
+            "agency.responsibility_assigned",
+            agency,
+            agency,
+            jurisdiction=jurisdiction.slug,
+            responsibility=kind,
+        )
     return responsibility
 
 
@@ -290,23 +358,30 @@ def _check_role_name_free(agency: Agency, name: str, slug: str, *, exclude: Role
         )
 
 
-@transaction.atomic
 def define_role(
-    agency: Agency, *, name: str, capabilities: Iterable[str], description: str = ""
+    agency: Agency, *, actor, name: str, capabilities: Iterable[str], description: str = ""
 ) -> Role:
     """Add an agency's own role, e.g. "Watch Commander", with its capabilities."""
-    name = name.strip()
-    slug = _role_slug(name)
-    _check_role_name_free(agency, name, slug)
-    role = _create_role(
-        agency,
-        slug=slug,
-        name=name,
-        description=description,
-        capabilities=_clean_capabilities(capabilities),
-        is_builtin=False,
-    )
-    extensions.role_defined(role)
+    with _admin_verb(agency, actor=actor) as change:
+        name = name.strip()
+        slug = _role_slug(name)
+        _check_role_name_free(agency, name, slug)
+        role = _create_role(
+            agency,
+            slug=slug,
+            name=name,
+            description=description,
+            capabilities=_clean_capabilities(capabilities),
+            is_builtin=False,
+        )
+        extensions.role_defined(role)
+        change.audit(
+            AuditAction.ROLE_DEFINED,
+            agency=agency,
+            target=role,
+            detail={"role": role.slug, "capabilities": sorted(role.capabilities)},
+        )
+        _describe(change, "role.defined", role, agency, role=role.slug)
     return role
 
 
@@ -318,17 +393,34 @@ def _refuse_builtin(role: Role, action: str) -> None:
         )
 
 
-@transaction.atomic
 def change_role(
     role: Role,
     *,
+    actor,
     name: str | None = None,
     description: str | None = None,
     capabilities: Iterable[str] | None = None,
 ) -> Role:
     """Rename a role or change what it may do; every holder is affected at once."""
-    _refuse_builtin(role, "changed")
-    _lock_agency(role.agency)
+    with _admin_verb(role.agency, actor=actor, lock=role.agency) as change:
+        _refuse_builtin(role, "changed")
+        before = {"name": role.name, "capabilities": sorted(role.capabilities)}
+        _change_role(role, name=name, description=description, capabilities=capabilities)
+        after = {"name": role.name, "capabilities": sorted(role.capabilities)}
+        change.audit(
+            AuditAction.ROLE_CHANGED,
+            agency=role.agency,
+            target=role,
+            detail={"role": role.slug, "from": before, "to": after},
+        )
+        changed = [name for name in before if before[name] != after[name]]
+        if description is not None:
+            changed.append("description")
+        _describe(change, "role.changed", role, role.agency, role=role.slug, changed=changed)
+    return role
+
+
+def _change_role(role: Role, *, name, description, capabilities) -> None:
     if name is not None and name.strip() != role.name:
         name = name.strip()
         _check_role_name_free(role.agency, name, _role_slug(name), exclude=role)
@@ -344,13 +436,20 @@ def change_role(
         RoleCapability.objects.bulk_create(
             [RoleCapability(role=role, capability=c) for c in sorted(chosen - role.capabilities)]
         )
-    return role
 
 
-@transaction.atomic
-def delete_role(role: Role) -> None:
+def delete_role(role: Role, *, actor) -> None:
     """Delete an agency's own role; refused while anyone or any client holds it."""
-    _refuse_builtin(role, "deleted")
+    with _admin_verb(role.agency, actor=actor) as change:
+        _refuse_builtin(role, "deleted")
+        change.audit(
+            AuditAction.ROLE_DELETED, agency=role.agency, target=role, detail={"role": role.slug}
+        )
+        _describe(change, "role.deleted", role, role.agency, role=role.slug)
+        _delete_role(role)
+
+
+def _delete_role(role: Role) -> None:
     members = role.memberships.count()
     inactive = role.memberships.filter(is_active=False).count()
     clients = role.api_clients.count()
@@ -377,11 +476,6 @@ def delete_role(role: Role) -> None:
 # Memberships
 
 
-def _lock_agency(agency: Agency) -> None:
-    """Serialise verbs that could leave an agency without an administrator."""
-    Agency.objects.select_for_update().filter(pk=agency.pk).first()
-
-
 def _keep_an_administrator(agency: Agency, *, losing) -> None:
     """Refuse a change that would take away the agency's last active administrator."""
     administrators = Membership.objects.filter(
@@ -404,9 +498,24 @@ def _check_role_of(agency: Agency, role: Role) -> None:
         )
 
 
-@transaction.atomic
-def add_member(agency: Agency, *, user, role: Role, actor=None) -> Membership:
+def add_member(agency: Agency, *, actor, user, role: Role) -> Membership:
     """Give a person a role in an agency (or bring back a deactivated member)."""
+    with _admin_verb(agency, actor=actor) as change:
+        membership = _add_member(agency, user=user, role=role, actor=actor)
+        change.audit(
+            AuditAction.MEMBER_ADDED,
+            agency=agency,
+            target=membership,
+            target_label=user.get_username(),
+            detail={"person": user.get_username(), "role": role.slug},
+        )
+        _describe(
+            change, "member.added", membership, agency, person=user.get_username(), role=role.slug
+        )
+    return membership
+
+
+def _add_member(agency: Agency, *, user, role: Role, actor) -> Membership:
     if not agency.is_active:
         raise Conflict(Code.AGENCY_INACTIVE, f"{agency.name} is not active.")
     _check_role_of(agency, role)
@@ -435,13 +544,41 @@ def add_member(agency: Agency, *, user, role: Role, actor=None) -> Membership:
     return membership
 
 
-@transaction.atomic
 def change_member(
-    membership: Membership, *, role: Role | None = None, is_active: bool | None = None
+    membership: Membership, *, actor, role: Role | None = None, is_active: bool | None = None
 ) -> Membership:
-    """Change a member's role, or deactivate/reactivate them; groups follow at once."""
-    _lock_agency(membership.agency)
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    """Change a member's role, or deactivate/reactivate them; groups follow at once.
+
+    The agency's row is locked first: of two changes at once that could each leave it
+    without an administrator, the second sees the first."""
+    agency = membership.agency
+    with _admin_verb(agency, actor=actor, lock=agency) as change:
+        membership = change.lock(membership)
+        before = {"role": membership.role.slug, "is_active": membership.is_active}
+        _change_member(membership, role=role, is_active=is_active)
+        after = {"role": membership.role.slug, "is_active": membership.is_active}
+        deactivated = before["is_active"] and not after["is_active"]
+        person = membership.user.get_username()
+        change.audit(
+            AuditAction.MEMBER_DEACTIVATED if deactivated else AuditAction.MEMBER_CHANGED,
+            agency=agency,
+            target=membership,
+            target_label=person,
+            detail={"person": person, "from": before, "to": after},
+        )
+        _describe(
+            change,
+            "member.deactivated" if deactivated else "member.changed",
+            membership,
+            agency,
+            person=person,
+            role=after["role"],
+            changed=[name for name in before if before[name] != after[name]],
+        )
+    return membership
+
+
+def _change_member(membership: Membership, *, role: Role | None, is_active: bool | None):
     new_role = role or membership.role
     _check_role_of(membership.agency, new_role)
     stays_active = membership.is_active if is_active is None else is_active
@@ -460,11 +597,11 @@ def change_member(
         membership.deactivated_at = None if stays_active else timezone.now()
     membership.save()
     sync_role_groups(membership.user)
-    return membership
 
 
-def deactivate_member(membership: Membership) -> Membership:
-    return change_member(membership, is_active=False)
+def deactivate_member(membership: Membership, *, actor) -> Membership:
+    """Take a member's roles away, keeping the record that they were one."""
+    return change_member(membership, actor=actor, is_active=False)
 
 
 # API clients
@@ -503,17 +640,43 @@ def _check_client_name_free(agency: Agency, name: str, *, exclude: ApiClient | N
         )
 
 
-@transaction.atomic
 def issue_api_client(
     agency: Agency,
     *,
+    actor,
     name: str,
     role: Role,
     scopes: Iterable[str],
     expires_at: datetime | None = None,
-    actor=None,
 ) -> tuple[ApiClient, str]:
     """Create a partner client and its token. The token is returned once, never stored."""
+    with _admin_verb(agency, actor=actor) as change:
+        client, token = _issue(
+            agency, name=name, role=role, scopes=scopes, expires_at=expires_at, actor=actor
+        )
+        change.audit(
+            AuditAction.API_CLIENT_ISSUED,
+            agency=agency,
+            target=client,
+            target_label=client.name,
+            detail=_client_detail(client),
+        )
+        _describe(change, "api_client.issued", client, agency, client=client.name)
+    return client, token
+
+
+def _client_detail(client: ApiClient) -> dict:
+    """What an audit record says of a client: never its token, only the prefix shown."""
+    return {
+        "client": client.name,
+        "role": client.role.slug,
+        "scopes": client.scopes,
+        "token_prefix": client.token_prefix,
+        "expires_at": client.expires_at.isoformat() if client.expires_at else None,
+    }
+
+
+def _issue(agency: Agency, *, name: str, role: Role, scopes, expires_at, actor):
     if not agency.is_active:
         raise Conflict(Code.AGENCY_INACTIVE, f"{agency.name} is not active.")
     _check_role_of(agency, role)
@@ -541,16 +704,40 @@ def issue_api_client(
 _UNCHANGED = object()
 
 
-@transaction.atomic
 def update_api_client(
     client: ApiClient,
     *,
+    actor,
     name: str | None = None,
     role: Role | None = None,
     scopes: Iterable[str] | None = None,
     expires_at=_UNCHANGED,
 ) -> ApiClient:
     """Rename a client, or change its role, scopes or expiry (None clears the expiry)."""
+    with _admin_verb(client.agency, actor=actor, lock=client) as change:
+        client = change.row
+        before = _client_detail(client)
+        _update_client(client, name=name, role=role, scopes=scopes, expires_at=expires_at)
+        after = _client_detail(client)
+        change.audit(
+            AuditAction.API_CLIENT_UPDATED,
+            agency=client.agency,
+            target=client,
+            target_label=client.name,
+            detail={"from": before, "to": after},
+        )
+        _describe(
+            change,
+            "api_client.updated",
+            client,
+            client.agency,
+            client=client.name,
+            changed=[name for name in before if before[name] != after[name]],
+        )
+    return client
+
+
+def _update_client(client: ApiClient, *, name, role, scopes, expires_at) -> None:
     if client.revoked_at is not None:
         raise Conflict(Code.CLIENT_REVOKED, "A revoked client cannot be changed; issue a new one.")
     if name is not None:
@@ -566,19 +753,26 @@ def update_api_client(
         client.expires_at = _clean_expiry(expires_at)
     client.save()
     sync_role_groups(client.account)
-    return client
 
 
-@transaction.atomic
-def revoke_api_client(client: ApiClient, *, actor=None) -> ApiClient:
+def revoke_api_client(client: ApiClient, *, actor) -> ApiClient:
     """Stop a client's token from working, at once and for good. Revoking twice is a no-op."""
-    client = ApiClient.objects.select_for_update().get(pk=client.pk)
-    if client.revoked_at is None:
-        client.revoked_at = timezone.now()
-        client.revoked_by = actor
-        client.save(update_fields=["revoked_at", "revoked_by"])
-        User.objects.filter(pk=client.account_id).update(is_active=False)
-        sync_role_groups(client.account)
+    with _admin_verb(client.agency, actor=actor, lock=client) as change:
+        client = change.row
+        if client.revoked_at is None:
+            client.revoked_at = timezone.now()
+            client.revoked_by = actor
+            client.save(update_fields=["revoked_at", "revoked_by"])
+            User.objects.filter(pk=client.account_id).update(is_active=False)
+            sync_role_groups(client.account)
+            change.audit(
+                AuditAction.API_CLIENT_REVOKED,
+                agency=client.agency,
+                target=client,
+                target_label=client.name,
+                detail=_client_detail(client),
+            )
+            _describe(change, "api_client.revoked", client, client.agency, client=client.name)
     return client
 
 

@@ -106,14 +106,20 @@ def _build() -> None:
     users = get_user_model().objects
     types = list(IncidentType.values)
     with transaction.atomic():
+        operator, _ = users.get_or_create(username="bench-operator", defaults={"is_staff": True})
         duty = {}
         for number in (1, 2):
             agency = agency_services.register_agency(
-                name=f"Bench Board Agency {number}", slug=f"bench-board-{number}", kind="fire"
+                name=f"Bench Board Agency {number}",
+                slug=f"bench-board-{number}",
+                kind="fire",
+                actor=operator,
             )
             for role in ("duty_officer", "analyst"):
                 user = users.create_user(f"bench-board-{number}.{role}")
-                agency_services.add_member(agency, user=user, role=agency.roles.get(slug=role))
+                agency_services.add_member(
+                    agency, user=user, role=agency.roles.get(slug=role), actor=operator
+                )
                 if role == "duty_officer":
                     duty[number] = user
         plan = (

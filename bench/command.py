@@ -126,12 +126,16 @@ def _build():
     random.seed(6)
     users = get_user_model().objects
     with transaction.atomic():
+        operator, _ = users.get_or_create(username="bench-operator", defaults={"is_staff": True})
         agencies, people = [], {}
         for number in range(1, 7):
             agency = Agency.objects.filter(slug=f"bench-{number}").first()
             if agency is None:
                 agency = agency_services.register_agency(
-                    name=f"Bench Agency {number}", slug=f"bench-{number}", kind="fire"
+                    name=f"Bench Agency {number}",
+                    slug=f"bench-{number}",
+                    kind="fire",
+                    actor=operator,
                 )
             agencies.append(agency)
             for role in ("admin", "duty_officer", "analyst", "responder"):
@@ -140,7 +144,7 @@ def _build():
                     user = users.filter(username=name).first() or users.create_user(name)
                     if not agency.memberships.filter(user=user).exists():
                         agency_services.add_member(
-                            agency, user=user, role=agency.roles.get(slug=role)
+                            agency, user=user, role=agency.roles.get(slug=role), actor=operator
                         )
                     people[name] = user
         lead, duty = agencies[0], people["bench-1.duty_officer"]

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "csp",
     "pgtrigger",
     "coordination",
+    "ledger",
     "agencies",
     "sharing",
     "incidents",

@@ -76,5 +76,10 @@ def seed_memberships(agencies: dict[str, Agency], people: dict, counts: Counter)
     )
     for username, _name, agency, role in _holders(read("people.json")):
         if (username, agency) not in present:
-            services.add_member(agencies[agency], user=people[username], role=roles[agency, role])
+            services.add_member(
+                agencies[agency],
+                actor=people[OPERATOR_USERNAME],
+                user=people[username],
+                role=roles[agency, role],
+            )
             counts["memberships_created"] += 1

@@ -15,18 +15,21 @@ from agencies.models import Agency, Jurisdiction, Responsibility
 from demo.scenario import read
 
 
-def seed_region(counts: Counter, say: Callable[[str], None]) -> dict[str, Agency]:
-    """Build whatever of the region is missing; the demo's agencies by slug."""
+def seed_region(operator, counts: Counter, say: Callable[[str], None]) -> dict[str, Agency]:
+    """Build whatever of the region is missing, as the platform operator; the demo's
+    agencies by slug."""
     features = read("jurisdictions.geojson")["features"]
     specs = read("agencies.json")
-    jurisdictions = seed_jurisdictions(features, counts, say)
-    agencies = seed_agencies(specs, counts, say)
-    seed_responsibilities(features, agencies, jurisdictions, counts)
-    seed_roles(specs, agencies, counts, say)
+    jurisdictions = seed_jurisdictions(operator, features, counts, say)
+    agencies = seed_agencies(operator, specs, counts, say)
+    seed_responsibilities(operator, features, agencies, jurisdictions, counts)
+    seed_roles(operator, specs, agencies, counts, say)
     return agencies
 
 
-def seed_jurisdictions(features: list[dict], counts: Counter, say) -> dict[str, Jurisdiction]:
+def seed_jurisdictions(
+    operator, features: list[dict], counts: Counter, say
+) -> dict[str, Jurisdiction]:
     """Each feature's id is the jurisdiction's slug, its geometry the boundary."""
     existing = Jurisdiction.objects.in_bulk([f["id"] for f in features], field_name="slug")
     counts["jurisdictions_present"] = len(existing)
@@ -35,6 +38,7 @@ def seed_jurisdictions(features: list[dict], counts: Counter, say) -> dict[str, 
             continue
         properties = feature["properties"]
         existing[feature["id"]] = services.define_jurisdiction(
+            actor=operator,
             name=properties["name"],
             slug=feature["id"],
             level=properties["level"],
@@ -46,13 +50,14 @@ def seed_jurisdictions(features: list[dict], counts: Counter, say) -> dict[str, 
     return existing
 
 
-def seed_agencies(specs: list[dict], counts: Counter, say) -> dict[str, Agency]:
+def seed_agencies(operator, specs: list[dict], counts: Counter, say) -> dict[str, Agency]:
     existing = Agency.objects.in_bulk([spec["slug"] for spec in specs], field_name="slug")
     counts["agencies_present"] = len(existing)
     for spec in specs:
         if spec["slug"] in existing:
             continue
         agency = services.register_agency(
+            actor=operator,
             name=spec["name"],
             slug=spec["slug"],
             kind=spec["kind"],
@@ -60,6 +65,7 @@ def seed_agencies(specs: list[dict], counts: Counter, say) -> dict[str, Agency]:
         )
         services.update_agency_contacts(
             agency,
+            actor=operator,
             contact_points=spec["contact_points"],
             **{field: spec.get(field, "") for field in ("email", "phone", "website", "address")},
         )
@@ -69,7 +75,9 @@ def seed_agencies(specs: list[dict], counts: Counter, say) -> dict[str, Agency]:
     return existing
 
 
-def seed_responsibilities(features: list[dict], agencies, jurisdictions, counts: Counter) -> None:
+def seed_responsibilities(
+    operator, features: list[dict], agencies, jurisdictions, counts: Counter
+) -> None:
     """Each jurisdiction's `answered_for_by`: agency slug -> primary or supporting."""
     present = set(
         Responsibility.objects.filter(agency__in=agencies.values()).values_list(
@@ -79,11 +87,13 @@ def seed_responsibilities(features: list[dict], agencies, jurisdictions, counts:
     for feature in features:
         for agency, kind in feature["properties"]["answered_for_by"].items():
             if (agency, feature["id"]) not in present:
-                services.assign_responsibility(agencies[agency], jurisdictions[feature["id"]], kind)
+                services.assign_responsibility(
+                    agencies[agency], jurisdictions[feature["id"]], kind, actor=operator
+                )
                 counts["responsibilities_created"] += 1
 
 
-def seed_roles(specs: list[dict], agencies, counts: Counter, say) -> None:
+def seed_roles(operator, specs: list[dict], agencies, counts: Counter, say) -> None:
     """The agencies' own roles, beside the five every agency starts with."""
     for spec in specs:
         agency = agencies[spec["slug"]]
@@ -92,6 +102,7 @@ def seed_roles(specs: list[dict], agencies, counts: Counter, say) -> None:
                 continue
             services.define_role(
                 agency,
+                actor=operator,
                 name=role["name"],
                 capabilities=frozenset(role["capabilities"]),
                 description=role["description"],

@@ -8,7 +8,7 @@ from django.db import transaction
 from demo.agreements import lapse_agreements, seed_agreements
 from demo.command import seed_command
 from demo.incidents import seed_incidents
-from demo.people import seed_memberships, seed_people
+from demo.people import OPERATOR_USERNAME, seed_memberships, seed_people
 from demo.region import seed_region
 
 
@@ -26,7 +26,7 @@ def seed_demo(say: Callable[[str], None] = quiet) -> Counter:
     counts = Counter()
     with transaction.atomic():
         people = seed_people(counts)
-        agencies = seed_region(counts, say)
+        agencies = seed_region(people[OPERATOR_USERNAME], counts, say)
         seed_memberships(agencies, people, counts)
         created = seed_agreements(agencies, people, counts, say)
         seed_incidents(agencies, people, counts, say)

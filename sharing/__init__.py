@@ -1,2 +1,3 @@
 """Who may see what, and how it reaches them (issue 5 onwards): markings, agreements,
-grants, audit trail, event outbox, live updates and alert delivery."""
+grants, reading the audit trail through the policy, live updates and alert delivery.
+The trail and the outbox themselves are `ledger`'s."""

@@ -1,25 +1,35 @@
 """The verbs of sharing agreements: propose, accept, suspend, renew; and the question
-"which agreement, if any, lets agency A share this with agency B now"."""
+"which agreement, if any, lets agency A share this with agency B now".
+
+Each is a verb of the skeleton (`ledger.verbs`), by an administrator of the agency that
+acts; its one event is addressed to every party, the audit record written in each
+party's trail."""
 
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from agencies.access import require_administrator
 from agencies.models import Agency
 from coordination.errors import Conflict, Forbidden, Invalid
-from sharing import audit
+from ledger.models import AuditAction
+from ledger.verbs import Change, verb
 from sharing.error_codes import SharingErrorCode as Code
 from sharing.markings import TLP, allows
-from sharing.models import AgreementParty, AgreementStatus, AuditAction, SharingAgreement
+from sharing.models import AgreementParty, AgreementStatus, SharingAgreement
 
 
-def _record(action, agreement, *, actor, agency, flagged=False, **detail):
-    audit.record(
+def _agreement_verb(agreement: SharingAgreement | None, *, actor, agency: Agency):
+    """The verb skeleton for `agency`'s administrator, on the agreement's row."""
+    return verb(actor=actor, lock=agreement, require=lambda _: require_administrator(actor, agency))
+
+
+def _record(change: Change, action, agreement, *, agency, flagged=False, **detail):
+    """The audit record in the acting agency's trail and in every other party's."""
+    change.audit(
         action,
-        actor=actor,
         agency=agency,
         target=agreement,
         target_label=agreement.name,
@@ -27,9 +37,8 @@ def _record(action, agreement, *, actor, agency, flagged=False, **detail):
         detail=detail,
     )
     for other in agreement.parties.exclude(pk=agency.pk):
-        audit.record(
+        change.audit(
             action,
-            actor=actor,
             agency=other,
             other_agency=agency,
             target=agreement,
@@ -37,6 +46,17 @@ def _record(action, agreement, *, actor, agency, flagged=False, **detail):
             flagged=flagged,
             detail=detail,
         )
+
+
+def _describe(change: Change, kind: str, agreement: SharingAgreement, *, agency: Agency, **payload):
+    change.describe(
+        kind,
+        target=agreement,
+        agencies=list(agreement.parties.all()),
+        agency=agency.slug,
+        status=agreement.status,
+        **payload,
+    )
 
 
 def _check_terms(valid_from: datetime, valid_until: datetime | None, max_tlp: str):
@@ -50,7 +70,6 @@ def _check_terms(valid_from: datetime, valid_until: datetime | None, max_tlp: st
         raise Invalid(Code.INVALID_MARKING, f"Unknown marking {max_tlp!r}.", field="max_tlp")
 
 
-@transaction.atomic
 def propose_agreement(
     *,
     proposer: Agency,
@@ -66,34 +85,36 @@ def propose_agreement(
     actor,
 ) -> SharingAgreement:
     """Propose an agreement; the proposing agency's side counts as accepted."""
-    members = {agency.pk: agency for agency in [proposer, *parties]}
-    if len(members) < 2:
-        raise Invalid(Code.TOO_FEW_PARTIES, "An agreement needs at least two agencies.")
-    _check_terms(valid_from, valid_until, max_tlp)
-    agreement = SharingAgreement.objects.create(
-        name=name,
-        description=description,
-        proposed_by=proposer,
-        max_tlp=max_tlp,
-        incident_types=sorted(set(incident_types)),
-        valid_from=valid_from,
-        valid_until=valid_until,
-        review_due=review_due,
-        auto_join=auto_join,
-        status=AgreementStatus.DRAFT,
-    )
-    now = timezone.now()
-    AgreementParty.objects.bulk_create(
-        AgreementParty(
-            agreement=agreement,
-            agency=agency,
-            accepted_at=now if agency.pk == proposer.pk else None,
-            accepted_by=actor if agency.pk == proposer.pk else None,
+    with _agreement_verb(None, actor=actor, agency=proposer) as change:
+        members = {agency.pk: agency for agency in [proposer, *parties]}
+        if len(members) < 2:
+            raise Invalid(Code.TOO_FEW_PARTIES, "An agreement needs at least two agencies.")
+        _check_terms(valid_from, valid_until, max_tlp)
+        agreement = SharingAgreement.objects.create(
+            name=name,
+            description=description,
+            proposed_by=proposer,
+            max_tlp=max_tlp,
+            incident_types=sorted(set(incident_types)),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            review_due=review_due,
+            auto_join=auto_join,
+            status=AgreementStatus.DRAFT,
         )
-        for agency in members.values()
-    )
-    _record(AuditAction.AGREEMENT_PROPOSED, agreement, actor=actor, agency=proposer)
-    return agreement
+        now = timezone.now()
+        AgreementParty.objects.bulk_create(
+            AgreementParty(
+                agreement=agreement,
+                agency=agency,
+                accepted_at=now if agency.pk == proposer.pk else None,
+                accepted_by=actor if agency.pk == proposer.pk else None,
+            )
+            for agency in members.values()
+        )
+        _record(change, AuditAction.AGREEMENT_PROPOSED, agreement, agency=proposer)
+        _describe(change, "agreement.proposed", agreement, agency=proposer)
+        return agreement
 
 
 def _party(agreement: SharingAgreement, agency: Agency) -> AgreementParty:
@@ -103,43 +124,48 @@ def _party(agreement: SharingAgreement, agency: Agency) -> AgreementParty:
     return party
 
 
-@transaction.atomic
 def accept_agreement(agreement: SharingAgreement, *, agency: Agency, actor) -> SharingAgreement:
     """One party accepts; when the last party accepts, the agreement becomes active."""
-    agreement = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.status != AgreementStatus.DRAFT:
-        raise Conflict(Code.NOT_AWAITING_ACCEPTANCE, "This agreement is not awaiting acceptance.")
-    party = _party(agreement, agency)
-    if party.accepted_at is not None:
-        raise Conflict(Code.ALREADY_ACCEPTED, f"{agency.name} has already accepted.")
-    party.accepted_at, party.accepted_by = timezone.now(), actor
-    party.save(update_fields=["accepted_at", "accepted_by"])
-    _record(AuditAction.AGREEMENT_ACCEPTED, agreement, actor=actor, agency=agency)
-    if not agreement.party_links.filter(accepted_at__isnull=True).exists():
-        agreement.status = AgreementStatus.ACTIVE
-        agreement.save(update_fields=["status", "updated_at"])
-        _record(AuditAction.AGREEMENT_ACTIVATED, agreement, actor=actor, agency=agency)
-    return agreement
+    with _agreement_verb(agreement, actor=actor, agency=agency) as change:
+        agreement = change.row
+        if agreement.status != AgreementStatus.DRAFT:
+            raise Conflict(
+                Code.NOT_AWAITING_ACCEPTANCE, "This agreement is not awaiting acceptance."
+            )
+        party = _party(agreement, agency)
+        if party.accepted_at is not None:
+            raise Conflict(Code.ALREADY_ACCEPTED, f"{agency.name} has already accepted.")
+        party.accepted_at, party.accepted_by = timezone.now(), actor
+        party.save(update_fields=["accepted_at", "accepted_by"])
+        _record(change, AuditAction.AGREEMENT_ACCEPTED, agreement, agency=agency)
+        if not agreement.party_links.filter(accepted_at__isnull=True).exists():
+            agreement.status = AgreementStatus.ACTIVE
+            agreement.save(update_fields=["status", "updated_at"])
+            _record(change, AuditAction.AGREEMENT_ACTIVATED, agreement, agency=agency)
+        _describe(change, "agreement.accepted", agreement, agency=agency)
+        return agreement
 
 
-@transaction.atomic
 def suspend_agreement(
     agreement: SharingAgreement, *, agency: Agency, actor, reason: str
 ) -> SharingAgreement:
     """Any party may suspend at once; every grant made under it stops counting."""
-    agreement = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
-    _party(agreement, agency)
-    if agreement.status == AgreementStatus.SUSPENDED:
-        raise Conflict(Code.ALREADY_SUSPENDED, "This agreement is already suspended.")
-    if not reason.strip():
-        raise Invalid(Code.REASON_REQUIRED, "Say why the agreement is suspended.", field="reason")
-    agreement.status = AgreementStatus.SUSPENDED
-    agreement.save(update_fields=["status", "updated_at"])
-    _record(AuditAction.AGREEMENT_SUSPENDED, agreement, actor=actor, agency=agency, reason=reason)
-    return agreement
+    with _agreement_verb(agreement, actor=actor, agency=agency) as change:
+        agreement = change.row
+        _party(agreement, agency)
+        if agreement.status == AgreementStatus.SUSPENDED:
+            raise Conflict(Code.ALREADY_SUSPENDED, "This agreement is already suspended.")
+        if not reason.strip():
+            raise Invalid(
+                Code.REASON_REQUIRED, "Say why the agreement is suspended.", field="reason"
+            )
+        agreement.status = AgreementStatus.SUSPENDED
+        agreement.save(update_fields=["status", "updated_at"])
+        _record(change, AuditAction.AGREEMENT_SUSPENDED, agreement, agency=agency, reason=reason)
+        _describe(change, "agreement.suspended", agreement, agency=agency)
+        return agreement
 
 
-@transaction.atomic
 def renew_agreement(
     agreement: SharingAgreement,
     *,
@@ -152,27 +178,37 @@ def renew_agreement(
 
     The other parties must accept again; once they have, grants made under it count again.
     """
-    agreement = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
-    _party(agreement, agency)
-    now = timezone.now()
-    if valid_until is not None and valid_until <= now:
-        raise Invalid(Code.INVALID_PERIOD, "A renewal must end in the future.", field="valid_until")
-    agreement.valid_until = valid_until
-    agreement.review_due = review_due
-    if agreement.valid_from > now:
-        agreement.valid_from = now
-    agreement.status = AgreementStatus.DRAFT
-    agreement.save()
-    agreement.party_links.exclude(agency=agency).update(accepted_at=None, accepted_by=None)
-    agreement.party_links.filter(agency=agency).update(accepted_at=now, accepted_by=actor)
-    _record(
-        AuditAction.AGREEMENT_RENEWED,
-        agreement,
-        actor=actor,
-        agency=agency,
-        valid_until=valid_until.isoformat() if valid_until else None,
-    )
-    return agreement
+    with _agreement_verb(agreement, actor=actor, agency=agency) as change:
+        agreement = change.row
+        _party(agreement, agency)
+        now = timezone.now()
+        if valid_until is not None and valid_until <= now:
+            raise Invalid(
+                Code.INVALID_PERIOD, "A renewal must end in the future.", field="valid_until"
+            )
+        agreement.valid_until = valid_until
+        agreement.review_due = review_due
+        if agreement.valid_from > now:
+            agreement.valid_from = now
+        agreement.status = AgreementStatus.DRAFT
+        agreement.save()
+        agreement.party_links.exclude(agency=agency).update(accepted_at=None, accepted_by=None)
+        agreement.party_links.filter(agency=agency).update(accepted_at=now, accepted_by=actor)
+        _record(
+            change,
+            AuditAction.AGREEMENT_RENEWED,
+            agreement,
+            agency=agency,
+            valid_until=valid_until.isoformat() if valid_until else None,
+        )
+        _describe(
+            change,
+            "agreement.renewed",
+            agreement,
+            agency=agency,
+            changed=["valid_until", "review_due"],
+        )
+        return agreement
 
 
 def covering_agreement(

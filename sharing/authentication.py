@@ -1,8 +1,8 @@
 """Bearer-token authentication that writes token use into the audit trail."""
 
 from agencies.authentication import BearerTokenAuthentication
-from sharing import audit
-from sharing.models import AuditAction
+from ledger import audit
+from ledger.models import AuditAction
 
 
 class AuditedBearerTokenAuthentication(BearerTokenAuthentication):

@@ -9,8 +9,8 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from agencies.access import member_agencies
-from sharing import audit
-from sharing.models import AuditAction
+from ledger import audit
+from ledger.models import AuditAction
 
 User = get_user_model()
 

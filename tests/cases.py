@@ -75,10 +75,10 @@ class Declared:
         return [request.getfixturevalue(name) for name in self.readers]
 
     @pytest.fixture
-    def departed(self, agency):
+    def departed(self, agency, admin):
         """A Harbor Police analyst who has left: signed in still, a member no longer."""
         person = member_of(agency, "analyst", username="harbor-police.departed")
-        change_member(person.memberships.get(), is_active=False)
+        change_member(person.memberships.get(), is_active=False, actor=admin)
         return person
 
     @pytest.fixture

@@ -7,6 +7,7 @@ the run instead of quietly testing less.
 """
 
 import os
+from contextlib import contextmanager
 from http import HTTPStatus
 
 import pytest
@@ -15,7 +16,15 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from coordination.api import PROBLEM_CONTENT_TYPE
-from tests.factories import AgencyFactory, UserFactory, member_of
+from ledger.models import Event
+from tests.factories import (
+    AgencyFactory,
+    UserFactory,
+    agreement_between,
+    member_of,
+    open_incident,
+    platform_operator,
+)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -68,6 +77,26 @@ def pytest_terminal_summary(terminalreporter):
             f"{len(skipped)} test(s) skipped because PostgreSQL or Redis is not configured "
             "(set DATABASE_URL and REDIS_URL, or run `make test` where they are reachable)."
         )
+
+
+@pytest.fixture
+def capture_events(db):
+    """The outbox events written inside a `with` block, oldest first (like Zulip's
+    `capture_send_event_calls`, read back from the outbox itself rather than mocked):
+
+        with capture_events() as events:
+            change_status(incident, "active", actor=duty, reason="Crews on scene")
+        assert [event.kind for event in events] == ["incident.status_changed"]
+    """
+
+    @contextmanager
+    def capture():
+        before = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        events: list[Event] = []
+        yield events
+        events.extend(Event.objects.filter(id__gt=before).order_by("id"))
+
+    return capture
 
 
 @pytest.fixture(autouse=True)
@@ -148,7 +177,7 @@ def signed_in():
 @pytest.fixture
 def staff(db):
     """A platform operator: keeps shared reference data such as jurisdictions."""
-    return UserFactory(username="operator", is_staff=True)
+    return platform_operator()
 
 
 @pytest.fixture
@@ -222,3 +251,21 @@ def northgate(db):
 @pytest.fixture
 def northgate_admin(northgate):
     return member_of(northgate, "admin", username="northgate-ems.admin")
+
+
+@pytest.fixture
+def fire_duty(other_agency):
+    """Esterly Fire's duty officer: approves what Esterly Fire supplies."""
+    return member_of(other_agency, "duty_officer", username="esterly-fire.duty_officer")
+
+
+@pytest.fixture
+def mutual_aid(agency, other_agency, admin, other_admin):
+    """Harbor Police and Esterly Fire share up to AMBER+STRICT, every incident type."""
+    return agreement_between(agency, other_agency, actor_first=admin, actor_second=other_admin)
+
+
+@pytest.fixture
+def incident(duty):
+    """An AMBER warehouse fire opened by Harbor Police's duty officer."""
+    return open_incident(duty, title="Warehouse fire on Dock Street")

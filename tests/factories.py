@@ -26,6 +26,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct horse battery staple")
 
 
+def platform_operator():
+    """The platform operator, who sets the tests' agencies and jurisdictions up through the
+    verbs as the demo's operator does (the `staff` fixture is the same person)."""
+    return UserFactory(username="operator", is_staff=True)
+
+
 class AgencyFactory(factory.django.DjangoModelFactory):
     """An agency registered with its five built-in roles."""
 
@@ -39,13 +45,15 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.register_agency(**kwargs)
+        return services.register_agency(**kwargs, actor=platform_operator())
 
 
 def member_of(agency: Agency, role_slug: str, **user_fields):
     """A person holding `role_slug` in `agency` (built with the add_member verb)."""
     user = UserFactory(**user_fields)
-    services.add_member(agency, user=user, role=agency.roles.get(slug=role_slug))
+    services.add_member(
+        agency, user=user, role=agency.roles.get(slug=role_slug), actor=platform_operator()
+    )
     return user
 
 
@@ -56,6 +64,7 @@ def issue_client(agency: Agency, role_slug: str = "analyst", scopes=("read", "wr
         name=kwargs.pop("name", f"{agency.slug} bridge"),
         role=agency.roles.get(slug=role_slug),
         scopes=list(scopes),
+        actor=kwargs.pop("actor", None) or platform_operator(),
         **kwargs,
     )
 
@@ -80,7 +89,7 @@ class JurisdictionFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.define_jurisdiction(**kwargs)
+        return services.define_jurisdiction(**kwargs, actor=platform_operator())
 
 
 POINT = {"type": "Point", "coordinates": [-123.905, 46.018]}

@@ -74,7 +74,7 @@ class AgencyViewSet(
         data = dict(serializer.validated_data)
         if "contact_points" in data:
             data["contact_points"] = [dict(point) for point in data["contact_points"]]
-        services.update_agency_contacts(agency, **data)
+        services.update_agency_contacts(agency, actor=request.user, **data)
         return Response(AgencySerializer(self.get_queryset().get(pk=agency.pk)).data)
 
 
@@ -93,17 +93,19 @@ class JurisdictionViewSet(StrictQueryParamsMixin, viewsets.ModelViewSet):
         return Jurisdiction.objects.prefetch_related("responsibilities__agency")
 
     def perform_create(self, serializer):
-        serializer.instance = services.define_jurisdiction(**serializer.validated_data)
+        serializer.instance = services.define_jurisdiction(
+            actor=self.request.user, **serializer.validated_data
+        )
 
     def perform_destroy(self, instance):
-        services.delete_jurisdiction(instance)
+        services.delete_jurisdiction(instance, actor=self.request.user)
 
     @extend_schema(request=JurisdictionUpdateSerializer, responses=JurisdictionSerializer)
     def partial_update(self, request, slug=None):
         jurisdiction = self.get_object()
         serializer = JurisdictionUpdateSerializer(jurisdiction, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.change_jurisdiction(jurisdiction, **serializer.validated_data)
+        services.change_jurisdiction(jurisdiction, actor=request.user, **serializer.validated_data)
         return Response(JurisdictionSerializer(self.get_queryset().get(pk=jurisdiction.pk)).data)
 
 
@@ -141,6 +143,7 @@ class RoleViewSet(
         require_administrator(request.user, data["agency"])
         role = services.define_role(
             data["agency"],
+            actor=request.user,
             name=data["name"],
             description=data["description"],
             capabilities=data["capabilities"],
@@ -153,13 +156,13 @@ class RoleViewSet(
         require_administrator(request.user, role.agency)
         serializer = RoleUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.change_role(role, **serializer.validated_data)
+        services.change_role(role, actor=request.user, **serializer.validated_data)
         return self._respond(role)
 
     def destroy(self, request, pk=None):
         role = self.get_object()
         require_administrator(request.user, role.agency)
-        services.delete_role(role)
+        services.delete_role(role, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -210,13 +213,13 @@ class MembershipViewSet(
         require_administrator(request.user, membership.agency)
         serializer = MembershipUpdateSerializer(membership, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.change_member(membership, **serializer.validated_data)
+        services.change_member(membership, actor=request.user, **serializer.validated_data)
         return self._respond(membership)
 
     def destroy(self, request, pk=None):
         membership = self.get_object()
         require_administrator(request.user, membership.agency)
-        services.deactivate_member(membership)
+        services.deactivate_member(membership, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -286,7 +289,7 @@ class ApiClientViewSet(
         require_administrator(request.user, client.agency)
         serializer = ApiClientUpdateSerializer(client, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.update_api_client(client, **serializer.validated_data)
+        services.update_api_client(client, actor=request.user, **serializer.validated_data)
         return self._respond(client)
 
     @extend_schema(request=None, responses=ApiClientSerializer)

@@ -75,7 +75,7 @@ def change_role(request, slug, membership_id):
     status = 422
     if form.is_valid():
         try:
-            services.change_member(membership, role=form.cleaned_data["role"])
+            services.change_member(membership, actor=request.user, role=form.cleaned_data["role"])
         except ServiceError as error:
             status = refuse_in_form(form, error)
         else:
@@ -126,7 +126,7 @@ def deactivate(request, slug, membership_id):
     error, status = None, 200
     if request.method == "POST":
         try:
-            services.deactivate_member(membership)
+            services.deactivate_member(membership, actor=request.user)
         except ServiceError as refusal:
             if refusal.status in (403, 404):
                 raise
@@ -146,6 +146,6 @@ def reactivate(request, slug, membership_id):
     """Bring a deactivated member back in the role they held."""
     agency = administered_agency(request, slug)
     membership = _membership_of(agency, membership_id)
-    services.change_member(membership, is_active=True)
+    services.change_member(membership, actor=request.user, is_active=True)
     messages.success(request, f"{membership.user.get_username()} is active again.")
     return redirect("agency-members", slug=agency.slug)

@@ -70,7 +70,7 @@ def _agreement_for(SharingAgreement, incident, agencies):
 
 def record_agreements(apps, schema_editor):
     Agency = apps.get_model("agencies", "Agency")
-    AuditRecord = apps.get_model("sharing", "AuditRecord")
+    AuditRecord = apps.get_model("ledger", "AuditRecord")
     Incident = apps.get_model("incidents", "Incident")
     IncidentUserGrant = apps.get_model("incidents", "IncidentUserGrant")
     SharingAgreement = apps.get_model("sharing", "SharingAgreement")
@@ -95,6 +95,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("agencies", "0001_initial"),
         ("incidents", "0004_lead_participants"),
+        ("ledger", "0001_initial"),
         ("sharing", "0002_sharingagreement_auto_join_event"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -11,13 +11,12 @@ that has not ended; filling locks the period's row, so two fills of one post que
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from agencies.access import member_agencies
 from agencies.models import Agency, ApiClient
-from coordination.concurrency import changed, check_version
+from coordination.concurrency import changed
 from coordination.errors import Conflict, Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import (
@@ -30,7 +29,8 @@ from incidents.models import (
     PositionKind,
 )
 from incidents.services.journal import log_change
-from incidents.services.locks import locked_incident
+from incidents.services.verbs import describe, incident_verb
+from ledger.verbs import Change, verb
 from sharing import policy
 
 PERIOD_TEXTS = ("command_emphasis", "situational_awareness", "weather", "safety_message")
@@ -102,7 +102,6 @@ def _write_objectives(period: OperationalPeriod, objectives: list[ObjectiveInput
     )
 
 
-@transaction.atomic
 def open_period(
     incident: Incident,
     *,
@@ -116,51 +115,58 @@ def open_period(
     """Plan the next operational period (command). The first becomes current at once;
     `carry_over` copies the positions and the unfinished objectives of the period that
     comes before it, so the next IAP starts from where the last one left off."""
-    incident = locked_incident(incident)
-    policy.require(actor, "command", incident)
-    unknown = set(texts) - set(PERIOD_TEXTS)
-    if unknown:
-        raise Invalid(Code.INVALID, f"Not a period field: {', '.join(sorted(unknown))}.")
-    _check_span(incident, starts_at, ends_at)
-    objectives = _clean_objectives(objectives)
-    previous = None
-    if carry_over:
-        previous = incident.periods.filter(starts_at__lt=starts_at).order_by("-starts_at").first()
-        if previous is None:
-            raise Invalid(
-                Code.NO_PREVIOUS_PERIOD,
-                "There is no earlier period to carry positions and objectives over from.",
-                field="carry_over",
+    with incident_verb(incident, actor=actor, permission="command") as change:
+        incident = change.row
+        unknown = set(texts) - set(PERIOD_TEXTS)
+        if unknown:
+            raise Invalid(Code.INVALID, f"Not a period field: {', '.join(sorted(unknown))}.")
+        _check_span(incident, starts_at, ends_at)
+        objectives = _clean_objectives(objectives)
+        previous = None
+        if carry_over:
+            previous = (
+                incident.periods.filter(starts_at__lt=starts_at).order_by("-starts_at").first()
             )
-        carried = [
-            ObjectiveInput(text=objective.text)
-            for objective in previous.objectives.filter(status__in=UNFINISHED_OBJECTIVES)
-        ]
-        objectives = carried + objectives
-    existing = incident.periods.aggregate(last=Max("number"))["last"]
-    period = OperationalPeriod.objects.create(
-        incident=incident,
-        number=(existing or 0) + 1,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        is_current=existing is None,
-        created_by=actor,
-        **texts,
-    )
-    _write_objectives(period, objectives)
-    carried_positions = 0
-    if previous is not None:
-        carried_positions = _carry_positions(previous, period, actor=actor)
-    log_change(
-        incident,
-        "period_opened",
-        f"Operational period {period.number} planned from {starts_at.isoformat()} "
-        f"to {ends_at.isoformat()}"
-        + (f", carrying over {carried_positions} positions." if carry_over else "."),
-        actor=actor,
-        payload={"period": period.number, "current": period.is_current},
-    )
-    return period
+            if previous is None:
+                raise Invalid(
+                    Code.NO_PREVIOUS_PERIOD,
+                    "There is no earlier period to carry positions and objectives over from.",
+                    field="carry_over",
+                )
+            carried = [
+                ObjectiveInput(text=objective.text)
+                for objective in previous.objectives.filter(status__in=UNFINISHED_OBJECTIVES)
+            ]
+            objectives = carried + objectives
+        existing = incident.periods.aggregate(last=Max("number"))["last"]
+        period = OperationalPeriod.objects.create(
+            incident=incident,
+            number=(existing or 0) + 1,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            is_current=existing is None,
+            created_by=actor,
+            **texts,
+        )
+        _write_objectives(period, objectives)
+        carried_positions = 0
+        if previous is not None:
+            carried_positions = _carry_positions(previous, period, actor=actor)
+        log_change(
+            incident,
+            f"Operational period {period.number} planned from {starts_at.isoformat()} "
+            f"to {ends_at.isoformat()}"
+            + (f", carrying over {carried_positions} positions." if carry_over else "."),
+            actor=actor,
+        )
+        describe(
+            change,
+            "incident.period_opened",
+            incident,
+            period=period.number,
+            current=period.is_current,
+        )
+        return period
 
 
 def _carry_positions(previous: OperationalPeriod, period: OperationalPeriod, *, actor) -> int:
@@ -183,13 +189,6 @@ def _carry_positions(previous: OperationalPeriod, period: OperationalPeriod, *, 
     return len(copies)
 
 
-def _locked_period(period: OperationalPeriod, expected_version: int | None) -> OperationalPeriod:
-    locked = OperationalPeriod.objects.select_for_update().get(pk=period.pk)
-    check_version(locked.version, expected_version)
-    return locked
-
-
-@transaction.atomic
 def update_period(
     period: OperationalPeriod,
     *,
@@ -199,73 +198,82 @@ def update_period(
     **changes,
 ) -> OperationalPeriod:
     """Edit a period's times and texts, or replace its ordered objectives (command)."""
-    incident = locked_incident(period.incident)
-    policy.require(actor, "command", incident)
-    period = _locked_period(period, expected_version)
-    unknown = set(changes) - {"starts_at", "ends_at", *PERIOD_TEXTS}
-    if unknown:
-        raise Invalid(Code.INVALID, f"Not a period field: {', '.join(sorted(unknown))}.")
-    changes = changed(period, changes)
-    if "starts_at" in changes or "ends_at" in changes:
-        _check_span(
+    with incident_verb(period.incident, actor=actor, permission="command") as change:
+        incident = change.row
+        period = change.lock(period, expected_version)
+        unknown = set(changes) - {"starts_at", "ends_at", *PERIOD_TEXTS}
+        if unknown:
+            raise Invalid(Code.INVALID, f"Not a period field: {', '.join(sorted(unknown))}.")
+        changes = changed(period, changes)
+        if "starts_at" in changes or "ends_at" in changes:
+            _check_span(
+                incident,
+                changes.get("starts_at", period.starts_at),
+                changes.get("ends_at", period.ends_at),
+                moving=period,
+            )
+        if objectives is not None:
+            objectives = _clean_objectives(objectives)
+            current = list(period.objectives.order_by("order").values_list("text", "status"))
+            if [(objective.text, objective.status) for objective in objectives] == current:
+                objectives = None
+        if not changes and objectives is None:
+            return period
+        for name, value in changes.items():
+            setattr(period, name, value)
+        if objectives is not None:
+            period.objectives.all().delete()
+            _write_objectives(period, objectives)
+        change.bump(period)
+        period.save()
+        if "starts_at" in changes or "ends_at" in changes:
+            log_change(
+                incident,
+                f"Operational period {period.number} now runs from {period.starts_at.isoformat()} "
+                f"to {period.ends_at.isoformat()}.",
+                actor=actor,
+            )
+        describe(
+            change,
+            "incident.period_updated",
             incident,
-            changes.get("starts_at", period.starts_at),
-            changes.get("ends_at", period.ends_at),
-            moving=period,
+            period=period.number,
+            changed=[*changes, *(["objectives"] if objectives is not None else [])],
         )
-    if objectives is not None:
-        objectives = _clean_objectives(objectives)
-        current = list(period.objectives.order_by("order").values_list("text", "status"))
-        if [(objective.text, objective.status) for objective in objectives] == current:
-            objectives = None
-    if not changes and objectives is None:
         return period
-    for name, value in changes.items():
-        setattr(period, name, value)
-    if objectives is not None:
-        period.objectives.all().delete()
-        _write_objectives(period, objectives)
-    period.version += 1
-    period.save()
-    if "starts_at" in changes or "ends_at" in changes:
-        log_change(
-            incident,
-            "period_moved",
-            f"Operational period {period.number} now runs from {period.starts_at.isoformat()} "
-            f"to {period.ends_at.isoformat()}.",
-            actor=actor,
-            payload={"period": period.number},
-        )
-    return period
 
 
-@transaction.atomic
 def activate_period(
     period: OperationalPeriod, *, actor, expected_version: int | None = None
 ) -> OperationalPeriod:
     """Make this the current period (command); the one that was current stops being so."""
-    incident = locked_incident(period.incident)
-    policy.require(actor, "command", incident)
-    period = _locked_period(period, expected_version)
-    if period.is_current:
+    with incident_verb(period.incident, actor=actor, permission="command") as change:
+        incident = change.row
+        period = change.lock(period, expected_version)
+        if period.is_current:
+            return period
+        before = incident.periods.select_for_update().filter(is_current=True).first()
+        if before is not None:
+            before.is_current = False
+            change.bump(before)
+            before.save(update_fields=["is_current", "version", "updated_at"])
+        period.is_current = True
+        change.bump(period)
+        period.save(update_fields=["is_current", "version", "updated_at"])
+        log_change(
+            incident,
+            f"Operational period {period.number} is now current"
+            + (f" (was {before.number})." if before is not None else "."),
+            actor=actor,
+        )
+        describe(
+            change,
+            "incident.period_activated",
+            incident,
+            period=period.number,
+            previous=before.number if before else None,
+        )
         return period
-    before = incident.periods.select_for_update().filter(is_current=True).first()
-    if before is not None:
-        before.is_current = False
-        before.version += 1
-        before.save(update_fields=["is_current", "version", "updated_at"])
-    period.is_current = True
-    period.version += 1
-    period.save(update_fields=["is_current", "version", "updated_at"])
-    log_change(
-        incident,
-        "period_activated",
-        f"Operational period {period.number} is now current"
-        + (f" (was {before.number})." if before is not None else "."),
-        actor=actor,
-        payload={"period": period.number, "previous": before.number if before else None},
-    )
-    return period
 
 
 def _check_name(kind: str, name: str) -> str:
@@ -367,7 +375,6 @@ def _describe(position: Position) -> str:
     return f"{position} ({position.agency.name})"
 
 
-@transaction.atomic
 def fill_position(
     period: OperationalPeriod,
     *,
@@ -381,36 +388,31 @@ def fill_position(
     """Put a person of a participating agency in an ICS post of the period (command).
     Each agency in unified command has its own Incident Commander; every other post is
     held once per period."""
-    period = (
-        OperationalPeriod.objects.select_for_update(of=("self",))
-        .select_related("incident")
-        .get(pk=period.pk)
-    )
-    policy.require(actor, "command", period.incident)
-    if kind not in PositionKind.values:
-        raise Invalid(Code.INVALID_POSITION, f"Unknown ICS position {kind!r}.", field="kind")
-    name = _check_name(kind, name)
-    _check_open(period)
-    agency = _agency_for(period, person, agency)
-    _check_vacant(period, kind, name, agency)
-    position = Position.objects.create(
-        period=period,
-        kind=kind,
-        name=name,
-        agency=agency,
-        person=person,
-        reports_to=_supervisor(period, kind, reports_to),
-        assigned_by=actor,
-    )
-    log_change(
-        period.incident,
-        "position_filled",
-        f"{person.get_full_name() or person.get_username()} is {_describe(position)} in "
-        f"operational period {period.number}.",
-        actor=actor,
-        payload=_payload(position),
-    )
-    return position
+    with _period_verb(period.pk, actor=actor) as change:
+        period = change.row
+        if kind not in PositionKind.values:
+            raise Invalid(Code.INVALID_POSITION, f"Unknown ICS position {kind!r}.", field="kind")
+        name = _check_name(kind, name)
+        _check_open(period)
+        agency = _agency_for(period, person, agency)
+        _check_vacant(period, kind, name, agency)
+        position = Position.objects.create(
+            period=period,
+            kind=kind,
+            name=name,
+            agency=agency,
+            person=person,
+            reports_to=_supervisor(period, kind, reports_to),
+            assigned_by=actor,
+        )
+        log_change(
+            period.incident,
+            f"{person.get_full_name() or person.get_username()} is {_describe(position)} in "
+            f"operational period {period.number}.",
+            actor=actor,
+        )
+        describe(change, "incident.position_filled", period.incident, **_payload(position))
+        return position
 
 
 def _payload(position: Position) -> dict:
@@ -424,23 +426,26 @@ def _payload(position: Position) -> dict:
     }
 
 
-def _locked_position(position: Position, expected_version: int | None) -> Position:
-    period = (
-        OperationalPeriod.objects.select_for_update(of=("self",))
-        .select_related("incident")
-        .get(pk=position.period_id)
+def _period_verb(period_id: int, *, actor):
+    """The verb skeleton on a period's row (its incident loaded), for those who command
+    the incident: filling a post locks the period, so two fills of one post queue up."""
+    return verb(
+        actor=actor,
+        lock=OperationalPeriod.objects.select_related("incident").filter(pk=period_id),
+        require=lambda period: policy.require(actor, "command", period.incident),
     )
-    locked = (
-        Position.objects.select_for_update(of=("self",))
-        .select_related("agency", "person")
-        .get(pk=position.pk)
+
+
+def _locked_position(change: Change, position: Position, expected_version: int | None):
+    """The position's row, locked in its locked period, at the version the caller edited."""
+    locked = change.lock(
+        Position.objects.select_related("agency", "person").filter(pk=position.pk),
+        expected_version,
     )
-    locked.period = period
-    check_version(locked.version, expected_version)
+    locked.period = change.row
     return locked
 
 
-@transaction.atomic
 def reassign_position(
     position: Position,
     *,
@@ -451,54 +456,51 @@ def reassign_position(
     name: str | None = None,
 ) -> Position:
     """Hand a post to someone else, or rename a branch, division or group (command)."""
-    position = _locked_position(position, expected_version)
-    period = position.period
-    policy.require(actor, "command", period.incident)
-    _check_open(period)
-    before = _describe(position)
-    before_person = position.person
-    held = (position.name, position.person_id, position.agency_id)
-    if name is not None:
-        position.name = _check_name(position.kind, name)
-    if person is not None or agency is not None:
-        position.person = person or position.person
-        position.agency = _agency_for(period, position.person, agency)
-    if (position.name, position.person_id, position.agency_id) == held:
+    with _period_verb(position.period_id, actor=actor) as change:
+        position = _locked_position(change, position, expected_version)
+        period = position.period
+        _check_open(period)
+        before = _describe(position)
+        before_person = position.person
+        held = (position.name, position.person_id, position.agency_id)
+        if name is not None:
+            position.name = _check_name(position.kind, name)
+        if person is not None or agency is not None:
+            position.person = person or position.person
+            position.agency = _agency_for(period, position.person, agency)
+        if (position.name, position.person_id, position.agency_id) == held:
+            return position
+        _check_vacant(period, position.kind, position.name, position.agency, moving=position)
+        change.bump(position)
+        position.save()
+        holder = position.person.get_full_name() or position.person.get_username()
+        was = before_person.get_full_name() or before_person.get_username()
+        log_change(
+            period.incident,
+            f"{before}, held by {was}, is now {_describe(position)} held by {holder} "
+            f"in operational period {period.number}.",
+            actor=actor,
+        )
+        describe(change, "incident.position_reassigned", period.incident, **_payload(position))
         return position
-    _check_vacant(period, position.kind, position.name, position.agency, moving=position)
-    position.version += 1
-    position.save()
-    holder = position.person.get_full_name() or position.person.get_username()
-    was = before_person.get_full_name() or before_person.get_username()
-    log_change(
-        period.incident,
-        "position_reassigned",
-        f"{before}, held by {was}, is now {_describe(position)} held by {holder} "
-        f"in operational period {period.number}.",
-        actor=actor,
-        payload=_payload(position),
-    )
-    return position
 
 
-@transaction.atomic
 def vacate_position(position: Position, *, actor, expected_version: int | None = None) -> None:
     """Leave a post empty (command). Whoever reported to it reports to operations again."""
-    position = _locked_position(position, expected_version)
-    period = position.period
-    policy.require(actor, "command", period.incident)
-    _check_open(period)
-    payload = _payload(position)
-    described = _describe(position)
-    operations = None
-    if position.kind != PositionKind.OPERATIONS_SECTION_CHIEF:
-        operations = period.positions.filter(kind=PositionKind.OPERATIONS_SECTION_CHIEF).first()
-    Position.objects.filter(reports_to=position).update(reports_to=operations)
-    position.delete()
-    log_change(
-        period.incident,
-        "position_vacated",
-        f"{described} is vacant in operational period {period.number}.",
-        actor=actor,
-        payload=payload,
-    )
+    with _period_verb(position.period_id, actor=actor) as change:
+        position = _locked_position(change, position, expected_version)
+        period = position.period
+        _check_open(period)
+        payload = _payload(position)
+        described = _describe(position)
+        operations = None
+        if position.kind != PositionKind.OPERATIONS_SECTION_CHIEF:
+            operations = period.positions.filter(kind=PositionKind.OPERATIONS_SECTION_CHIEF).first()
+        Position.objects.filter(reports_to=position).update(reports_to=operations)
+        position.delete()
+        log_change(
+            period.incident,
+            f"{described} is vacant in operational period {period.number}.",
+            actor=actor,
+        )
+        describe(change, "incident.position_vacated", period.incident, **payload)

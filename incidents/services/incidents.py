@@ -1,19 +1,19 @@
 """The verbs of an incident's life: open it, change it, mark it, move it along.
 
-Each verb checks access through `sharing.policy`, writes the rows and the audit record
-in one transaction, and re-checks afterwards that the actor may still see what they
-wrote (otherwise the whole change is rolled back).
+Each runs in the verb skeleton (`incidents.services.verbs`): access checked through
+`sharing.policy`, the rows, the audit record and one outbox event in one transaction,
+and a re-check afterwards that the actor may still see what they wrote (otherwise the
+whole change is rolled back).
 """
 
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from agencies.geo import parse_boundary, parse_point
 from agencies.models import Agency
-from coordination.concurrency import changed, check_version
+from coordination.concurrency import changed
 from coordination.errors import Forbidden, Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import (
@@ -28,14 +28,17 @@ from incidents.models import (
     StatusChange,
 )
 from incidents.services.journal import log_change
-from incidents.services.locks import locked_incident
 from incidents.services.routing import route_incident
 from incidents.services.sharing import keep_commander_named
-from sharing import audit, grants, policy
+from incidents.services.verbs import describe, ensure_still_visible, incident_verb
+from ledger import audit
+from ledger.models import AuditAction
+from ledger.verbs import Change, verb
+from sharing import grants, policy
 from sharing.access import Access
 from sharing.error_codes import SharingErrorCode
 from sharing.markings import TLP, allows, is_stricter
-from sharing.models import AuditAction, ShareKind
+from sharing.models import ShareKind
 
 EDITABLE_FIELDS = (
     "title",
@@ -110,15 +113,6 @@ def _lead_for(actor, lead_agency: Agency | None) -> Agency:
     return lead_agency
 
 
-def _ensure_still_visible(actor, incident: Incident) -> None:
-    if not policy.can(actor, "view", incident):
-        raise Forbidden(
-            SharingErrorCode.NOT_PERMITTED,
-            "This change would hide the incident from you; it was not made.",
-        )
-
-
-@transaction.atomic
 def open_incident(
     *,
     actor,
@@ -136,22 +130,43 @@ def open_incident(
     _check_choices(incident_type=incident_type, severity=severity, tlp=tlp)
     longitude, latitude = _clean_location(location)
     _clean_area(affected_area)
-    lead = _lead_for(actor, lead_agency)
+    with verb(actor=actor, recheck=lambda target: ensure_still_visible(actor, target)) as change:
+        lead = _lead_for(actor, lead_agency)
+        incident = _create(
+            actor=actor,
+            lead=lead,
+            title=title,
+            description=description,
+            incident_type=incident_type,
+            severity=severity,
+            location=location,
+            longitude=longitude,
+            latitude=latitude,
+            affected_area=affected_area,
+            tlp=tlp,
+            is_exercise=is_exercise,
+        )
+        change.audit(
+            AuditAction.OBJECT_CREATED,
+            agency=lead,
+            target=incident,
+            detail={"tlp": tlp, "type": incident_type, "severity": severity},
+        )
+        route_incident(incident, actor=actor)
+        describe(change, "incident.opened", incident, reference=incident.reference)
+    return incident
+
+
+def _create(*, actor, lead: Agency, tlp: str, **fields) -> Incident:
+    """The incident's rows: itself, its first status, the lead's share and part, and the
+    opener named on it when it is RED (the only way into a RED incident)."""
     incident = Incident.objects.create(
         reference=allocate_reference(datetime.now(UTC).year),
-        title=title,
-        description=description,
-        incident_type=incident_type,
-        severity=severity,
-        location=location,
-        longitude=longitude,
-        latitude=latitude,
-        affected_area=affected_area,
         tlp=tlp,
         lead_agency=lead,
-        is_exercise=is_exercise,
         created_by=actor,
         updated_by=actor,
+        **fields,
     )
     StatusChange.objects.create(
         incident=incident, to_status=IncidentStatus.REPORTED, changed_by=actor, reason="Opened"
@@ -168,30 +183,9 @@ def open_incident(
     )
     if tlp == TLP.RED:
         grants.grant_person(incident, actor, Access.SHARE)
-    audit.record(
-        AuditAction.OBJECT_CREATED,
-        actor=actor,
-        agency=lead,
-        target=incident,
-        detail={"tlp": tlp, "type": incident_type, "severity": severity},
-    )
-    route_incident(incident, actor=actor)
-    _ensure_still_visible(actor, incident)
     return incident
 
 
-def _locked(incident: Incident, expected_version: int | None = None) -> Incident:
-    """The incident's row, locked until commit, at the version the caller edited."""
-    locked = locked_incident(incident)
-    check_version(locked.version, expected_version)
-    return locked
-
-
-def _bump(incident: Incident) -> None:
-    incident.version += 1
-
-
-@transaction.atomic
 def update_incident(
     incident: Incident, *, actor, expected_version: int | None = None, **changes
 ) -> Incident:
@@ -200,46 +194,64 @@ def update_incident(
     unknown = set(changes) - set(EDITABLE_FIELDS) - {"tlp"}
     if unknown:
         raise Invalid(Code.INVALID, f"Not an editable field: {', '.join(sorted(unknown))}.")
-    incident = _locked(incident, expected_version)
-    permissions = policy.permissions_on(actor, incident)
-    policy.require(actor, "command", incident, permissions)
-    _check_choices(incident_type=changes.get("incident_type"), severity=changes.get("severity"))
-    marking = changes.pop("tlp", None)
-    changes = changed(incident, changes)
-    if "location" in changes:
-        incident.longitude, incident.latitude = _clean_location(changes["location"])
-    if "affected_area" in changes:
-        _clean_area(changes["affected_area"])
-    if not changes and marking in (None, incident.tlp):
-        return incident
-    for name, value in changes.items():
-        setattr(incident, name, value)
-    if changes:
-        incident.updated_by = actor
-        _bump(incident)
-        incident.save()
-    if "incident_type" in changes:
-        _withdraw_uncovered_shares(incident, actor=actor)
-    if marking is not None and marking != incident.tlp:
-        _change_marking(incident, marking, actor=actor, permissions=permissions)
-    if "location" in changes:
-        route_incident(incident, actor=actor)
-    _ensure_still_visible(actor, incident)
+    with incident_verb(
+        incident, actor=actor, permission=None, expected_version=expected_version, recheck=True
+    ) as change:
+        incident = change.row
+        permissions = policy.permissions_on(actor, incident)
+        policy.require(actor, "command", incident, permissions)
+        _check_choices(incident_type=changes.get("incident_type"), severity=changes.get("severity"))
+        marking = changes.pop("tlp", None)
+        changes = changed(incident, changes)
+        if "location" in changes:
+            incident.longitude, incident.latitude = _clean_location(changes["location"])
+        if "affected_area" in changes:
+            _clean_area(changes["affected_area"])
+        if not changes and marking in (None, incident.tlp):
+            return incident
+        for name, value in changes.items():
+            setattr(incident, name, value)
+        if changes:
+            incident.updated_by = actor
+            change.bump(incident)
+            incident.save()
+        if "incident_type" in changes:
+            _withdraw_uncovered_shares(change, incident)
+        remarked = marking is not None and marking != incident.tlp
+        if remarked:
+            _change_marking(change, incident, marking, permissions=permissions)
+        if "location" in changes:
+            route_incident(incident, actor=actor)
+        describe(
+            change, "incident.updated", incident, changed=[*changes, *(["tlp"] if remarked else [])]
+        )
     return incident
 
 
-@transaction.atomic
 def change_marking(
     incident: Incident, tlp: str, *, actor, expected_version: int | None = None
 ) -> Incident:
     """Re-mark an incident. Raising it needs command; lowering it needs share."""
-    incident = _locked(incident, expected_version)
-    _change_marking(incident, tlp, actor=actor, permissions=policy.permissions_on(actor, incident))
-    _ensure_still_visible(actor, incident)
+    with incident_verb(
+        incident, actor=actor, permission=None, expected_version=expected_version, recheck=True
+    ) as change:
+        incident = change.row
+        before = _change_marking(
+            change, incident, tlp, permissions=policy.permissions_on(actor, incident)
+        )
+        describe(
+            change,
+            "incident.marking_changed",
+            incident,
+            changed=["tlp"],
+            **{"from": before, "to": tlp},
+        )
     return incident
 
 
-def _change_marking(incident: Incident, tlp: str, *, actor, permissions) -> None:
+def _change_marking(change: Change, incident: Incident, tlp: str, *, permissions) -> str:
+    """Re-mark the locked incident; the marking it had."""
+    actor = change.actor
     _check_choices(tlp=tlp)
     raising = is_stricter(tlp, incident.tlp)
     policy.require(actor, "command" if raising else "share", incident, permissions)
@@ -248,24 +260,24 @@ def _change_marking(incident: Incident, tlp: str, *, actor, permissions) -> None
     if tlp == TLP.RED:
         keep_commander_named(incident, actor=actor)
     incident.updated_by = actor
-    _bump(incident)
+    change.bump(incident)
     incident.save(update_fields=["tlp", "updated_by", "updated_at", "version"])
-    audit.record(
+    change.audit(
         AuditAction.MARKING_CHANGED,
-        actor=actor,
         agency=incident.lead_agency,
         target=incident,
         detail={"from": before, "to": tlp},
     )
     if raising:
-        _withdraw_uncovered_shares(incident, actor=actor)
+        _withdraw_uncovered_shares(change, incident)
+    return before
 
 
 def _covers(agreement, incident: Incident) -> bool:
     return agreement.covers_type(incident.incident_type) and allows(agreement.max_tlp, incident.tlp)
 
 
-def _withdraw_uncovered_shares(incident: Incident, *, actor) -> None:
+def _withdraw_uncovered_shares(change: Change, incident: Incident) -> None:
     """Shares, and people named, under an agreement that no longer covers the incident's
     type or marking end now."""
     for share in incident.shares.filter(kind=ShareKind.AGREEMENT).select_related(
@@ -274,9 +286,8 @@ def _withdraw_uncovered_shares(incident: Incident, *, actor) -> None:
         agreement = share.agreement
         if _covers(agreement, incident):
             continue
-        audit.record(
+        change.audit(
             AuditAction.SHARE_REVOKED,
-            actor=actor,
             agency=incident.lead_agency,
             other_agency=share.agency,
             target=incident,
@@ -292,9 +303,8 @@ def _withdraw_uncovered_shares(incident: Incident, *, actor) -> None:
         if grant.agreement is not None and not _covers(grant.agreement, incident)
     }
     for person in get_user_model().objects.filter(pk__in=uncovered).order_by("pk"):
-        audit.record(
+        change.audit(
             AuditAction.PERSON_REVOKED,
-            actor=actor,
             agency=incident.lead_agency,
             target=incident,
             detail={
@@ -306,13 +316,19 @@ def _withdraw_uncovered_shares(incident: Incident, *, actor) -> None:
         grants.revoke_person(incident, person)
 
 
-@transaction.atomic
 def change_status(
     incident: Incident, to: str, *, actor, reason: str, expected_version: int | None = None
 ) -> Incident:
     """Move an incident along its lifecycle (command); every step says why."""
-    incident = _locked(incident, expected_version)
-    policy.require(actor, "command", incident)
+    with incident_verb(
+        incident, actor=actor, permission="command", expected_version=expected_version
+    ) as change:
+        _change_status(change, change.row, to, reason=reason)
+    return change.row
+
+
+def _change_status(change: Change, incident: Incident, to: str, *, reason: str) -> None:
+    actor = change.actor
     IncidentWorkflow.check(incident, to)
     if not reason.strip():
         raise Invalid(Code.REASON_REQUIRED, "Say why the status changes.", field="reason")
@@ -326,24 +342,27 @@ def change_status(
     before = incident.status
     incident.status = to
     incident.updated_by = actor
-    _bump(incident)
+    change.bump(incident)
     incident.save(update_fields=["status", "updated_by", "updated_at", "version"])
-    audit.record(
+    change.audit(
         AuditAction.STATUS_CHANGED,
-        actor=actor,
         agency=incident.lead_agency,
         target=incident,
         detail={"from": before, "to": to, "reason": reason},
     )
     log_change(
         incident,
-        "status_changed",
         f"Status changed from {before} to {to}: {reason}",
         actor=actor,
         kind=EntryKind.STATUS_CHANGE,
-        payload={"from": before, "to": to},
     )
-    return incident
+    describe(
+        change,
+        "incident.status_changed",
+        incident,
+        changed=["status"],
+        **{"from": before, "to": to},
+    )
 
 
 def record_view(incident: Incident, *, actor, ip_address: str | None = None) -> None:

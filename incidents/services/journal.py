@@ -1,8 +1,9 @@
-"""What the verbs write about themselves: a system line on the timeline and an event.
+"""The system line on the timeline a verb may leave about itself.
 
-Every change to an incident's command structure and work (status, shares, participants,
-positions, resource request steps) leaves a line in the incident's log, marked as the
-incident is, and an outbox event in the same transaction.
+Changes to an incident's command structure and work (status, shares, participants,
+positions, resource request steps) leave a line in the incident's log, marked as the
+incident is. It is an effect of its own: the verb's outbox event is the skeleton's
+(`ledger.verbs`), not this line's.
 """
 
 from django.utils import timezone
@@ -12,27 +13,24 @@ from agencies.models import Agency
 from coordination.errors import Forbidden
 from incidents.models import EntryKind, Incident, TimelineEntry
 from incidents.services.actors import acting_agency
-from sharing import outbox
-from sharing.audit import label_of
+from ledger.audit import label_of
 
 
 def log_change(
     incident: Incident,
-    event: str,
     text: str,
     *,
     actor,
     agency: Agency | None = None,
     kind: str = EntryKind.SYSTEM,
-    payload: dict | None = None,
 ) -> TimelineEntry:
-    """Write the system timeline entry and the outbox event `incident.<event>`."""
+    """Write the system timeline entry, attributed to the agency the actor acts for."""
     if agency is None and actor is not None and actor.pk:
         try:
             agency = acting_agency(actor, incident, Capability.VIEW)
         except Forbidden:
             agency = None
-    entry = TimelineEntry.objects.create(
+    return TimelineEntry.objects.create(
         incident=incident,
         kind=kind,
         text=text,
@@ -42,11 +40,3 @@ def log_change(
         agency=agency,
         occurred_at=timezone.now(),
     )
-    outbox.emit(
-        f"incident.{event}",
-        target=incident,
-        tlp=incident.tlp,
-        actor=actor,
-        payload={"entry": str(entry.public_id), **(payload or {})},
-    )
-    return entry

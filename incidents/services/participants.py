@@ -6,11 +6,9 @@ takes that share back at once, vacates the positions its people held in the curr
 later periods and hands its open tasks back to the incident.
 """
 
-from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency
-from coordination.concurrency import check_version
 from coordination.errors import Conflict, Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import (
@@ -24,8 +22,9 @@ from incidents.models import (
 )
 from incidents.services import sharing as sharing_verbs
 from incidents.services.journal import log_change
-from incidents.services.locks import locked_incident
-from sharing import grants, policy
+from incidents.services.verbs import describe, incident_verb
+from ledger.verbs import Change, verb
+from sharing import grants
 from sharing.access import Access
 
 # The level a part needs unless the caller asks for another: unified command members
@@ -37,7 +36,6 @@ DEFAULT_LEVEL = {
 }
 
 
-@transaction.atomic
 def add_participant(
     incident: Incident,
     *,
@@ -54,18 +52,17 @@ def add_participant(
     An agency proposed by jurisdiction routing becomes active the same way, keeping the
     jurisdiction that brought it in.
     """
-    incident = locked_incident(incident)
-    policy.require(actor, "command", incident)
-    return join(
-        incident,
-        actor=actor,
-        agency=agency,
-        part=part,
-        level=level,
-        break_glass=break_glass,
-        justification=justification,
-        routed_from=routed_from,
-    )
+    with incident_verb(incident, actor=actor, permission="command") as change:
+        return join(
+            change.row,
+            actor=actor,
+            agency=agency,
+            part=part,
+            level=level,
+            break_glass=break_glass,
+            justification=justification,
+            routed_from=routed_from,
+        )
 
 
 def join(
@@ -82,6 +79,31 @@ def join(
     """The joining itself, for verbs that have locked the incident and checked the actor's
     right: `add_participant` (command) and jurisdiction routing, which joins agencies an
     agreement auto-joins on behalf of whoever opened or moved the incident."""
+    with verb(actor=actor) as change:
+        return _join(
+            change,
+            incident,
+            agency=agency,
+            part=part,
+            level=level,
+            break_glass=break_glass,
+            justification=justification,
+            routed_from=routed_from,
+        )
+
+
+def _join(
+    change: Change,
+    incident: Incident,
+    *,
+    agency: Agency,
+    part: str,
+    level: Access | None,
+    break_glass: bool,
+    justification: str,
+    routed_from,
+) -> Participant:
+    actor = change.actor
     if part not in DEFAULT_LEVEL:
         raise Invalid(
             Code.INVALID_PART,
@@ -107,7 +129,7 @@ def join(
     if participant is None:
         participant = Participant(incident=incident, agency=agency)
     else:
-        participant.version += 1
+        change.bump(participant)
     participant.part = part
     participant.status = ParticipantStatus.ACTIVE
     participant.share = share
@@ -117,23 +139,31 @@ def join(
     participant.save()
     log_change(
         incident,
-        "participant_added",
         f"{agency.name} takes part as {participant.get_part_display().lower()}.",
         actor=actor,
-        payload={"agency": agency.slug, "part": part, "level": level.label},
+    )
+    describe(
+        change,
+        "incident.participant_added",
+        incident,
+        agency=agency.slug,
+        part=part,
+        level=level.label,
     )
     return participant
 
 
-@transaction.atomic
 def change_part(
     participant: Participant, *, actor, part: str, expected_version: int | None = None
 ) -> Participant:
     """Change an agency's part (command); its share rises to what the new part needs."""
-    incident = locked_incident(participant.incident)
-    policy.require(actor, "command", incident)
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    check_version(participant.version, expected_version)
+    with incident_verb(participant.incident, actor=actor, permission="command") as change:
+        participant = change.lock(participant, expected_version)
+        _change_part(change, change.row, participant, part)
+    return participant
+
+
+def _change_part(change: Change, incident: Incident, participant: Participant, part: str) -> None:
     if participant.part == ParticipantPart.LEAD or part not in DEFAULT_LEVEL:
         raise Invalid(
             Code.INVALID_PART,
@@ -143,43 +173,49 @@ def change_part(
     if participant.status != ParticipantStatus.ACTIVE:
         raise Conflict(Code.NOT_PARTICIPATING, "Add the proposed agency before changing its part.")
     if part == participant.part:
-        return participant
+        return
     before = participant.part
     if participant.share is not None and participant.share.level < DEFAULT_LEVEL[part]:
         grants.change_level(participant.share, DEFAULT_LEVEL[part])
     participant.part = part
-    participant.version += 1
+    change.bump(participant)
     participant.save(update_fields=["part", "version"])
     log_change(
         incident,
-        "participant_changed",
         f"{participant.agency.name} now takes part as {participant.get_part_display().lower()}"
         f" (was {before}).",
-        actor=actor,
-        payload={"agency": participant.agency.slug, "from": before, "to": part},
+        actor=change.actor,
     )
-    return participant
+    describe(
+        change,
+        "incident.participant_changed",
+        incident,
+        changed=["part"],
+        agency=participant.agency.slug,
+        **{"from": before, "to": part},
+    )
 
 
-@transaction.atomic
 def remove_participant(
     participant: Participant, *, actor, expected_version: int | None = None
 ) -> None:
     """Take an agency out (command): its share, its positions from now on and its open
     tasks go at once. The lead cannot be removed; a proposal is dismissed."""
-    incident = locked_incident(participant.incident)
-    policy.require(actor, "command", incident)
-    participant = (
-        Participant.objects.select_for_update(of=("self",))
-        .select_related("agency")
-        .get(pk=participant.pk)
-    )
-    check_version(participant.version, expected_version)
-    if participant.part == ParticipantPart.LEAD:
-        raise Conflict(Code.LEAD_PARTICIPANT, "The lead agency cannot be removed.")
-    if participant.status == ParticipantStatus.PROPOSED:
-        _dismiss(incident, participant, actor=actor)
-        return
+    with incident_verb(participant.incident, actor=actor, permission="command") as change:
+        participant = change.lock(
+            Participant.objects.select_related("agency").filter(pk=participant.pk),
+            expected_version,
+        )
+        if participant.part == ParticipantPart.LEAD:
+            raise Conflict(Code.LEAD_PARTICIPANT, "The lead agency cannot be removed.")
+        if participant.status == ParticipantStatus.PROPOSED:
+            _dismiss(change, change.row, participant)
+        else:
+            _remove(change, change.row, participant)
+
+
+def _remove(change: Change, incident: Incident, participant: Participant) -> None:
+    actor = change.actor
     agency = participant.agency
     vacated = Position.objects.filter(
         period__incident=incident, agency=agency, period__ends_at__gt=timezone.now()
@@ -201,22 +237,27 @@ def remove_participant(
         sharing_verbs.withdraw_share(share, actor=actor)
     log_change(
         incident,
-        "participant_removed",
         f"{agency.name} no longer takes part ({vacated_count} positions vacated, "
         f"{handed_back} open tasks handed back).",
         actor=actor,
-        payload={"agency": agency.slug},
+    )
+    describe(
+        change,
+        "incident.participant_removed",
+        incident,
+        agency=agency.slug,
+        positions_vacated=vacated_count,
+        tasks_handed_back=handed_back,
     )
 
 
-def _dismiss(incident: Incident, participant: Participant, *, actor) -> None:
+def _dismiss(change: Change, incident: Incident, participant: Participant) -> None:
     """A proposal held no share and no work: dismissing it only forgets it, on the record."""
     agency = participant.agency
     participant.delete()
     log_change(
         incident,
-        "participant_dismissed",
         f"The proposal that {agency.name} take part was dismissed.",
-        actor=actor,
-        payload={"agency": agency.slug},
+        actor=change.actor,
     )
+    describe(change, "incident.participant_dismissed", incident, agency=agency.slug)

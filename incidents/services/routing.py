@@ -3,10 +3,11 @@
 When an incident is opened or its location moves, the jurisdictions that contain the
 point name the agencies responsible there (primary or supporting). Each that does not
 take part yet is proposed as a participant, or joins at once as an assisting agency when
-an agreement in force with the lead covers the incident and says so (`auto_join`). Each
-is told by an outbox event addressed to it, which alerts deliver later: the event names
-the agency and the jurisdiction but nothing of the incident's content, since a proposed
-agency may not see the incident at all.
+an agreement in force with the lead covers the incident and says so (`auto_join`). The
+routing's outbox event (the opening's or the move's, when it runs inside one) is
+addressed to the agencies routed, which alerts deliver later: it names the agencies and
+the jurisdictions but nothing of the incident's content, since a proposed agency may not
+see the incident at all.
 """
 
 from agencies.geo import covering
@@ -14,8 +15,10 @@ from agencies.models import Agency, Jurisdiction, Responsibility
 from incidents.models import Incident, Participant, ParticipantPart, ParticipantStatus
 from incidents.services.journal import log_change
 from incidents.services.participants import join
+from incidents.services.verbs import describe
+from ledger.verbs import verb
 from sharing.markings import TLP, allows
-from sharing.models import AgreementParty, Event, SharingAgreement
+from sharing.models import AgreementParty, SharingAgreement
 
 ROUTED_EVENT = "incident.routed"
 # What a routed agency does once it joins: it works the incident on its own ground, but
@@ -32,6 +35,23 @@ def route_incident(incident: Incident, *, actor) -> list[Participant]:
     The number of queries does not grow with the number of jurisdictions or proposals;
     only an auto-join costs its share.
     """
+    with verb(actor=actor) as change:
+        routed, stale = _route(incident, actor=actor)
+        if routed or stale:
+            _record(incident, routed, stale, actor=actor)
+            describe(
+                change,
+                ROUTED_EVENT,
+                incident,
+                agencies=[participant.agency for participant in routed],
+                routed=[_told(participant) for participant in routed],
+                dropped=[participant.agency.slug for participant in stale],
+            )
+    return routed
+
+
+def _route(incident: Incident, *, actor) -> tuple[list[Participant], list[Participant]]:
+    """The participants routed here now, and the stale proposals dropped."""
     responsible, containing = _responsible_here(incident)
     taking_part = {
         p.agency_id: p for p in incident.participants.select_related("agency", "routed_from")
@@ -51,7 +71,7 @@ def route_incident(incident: Incident, *, actor) -> list[Participant]:
         if agency_id not in taking_part and agency_id != incident.lead_agency_id
     }
     if not stale and not fresh:
-        return []
+        return [], []
     if stale:
         Participant.objects.filter(pk__in=[participant.pk for participant in stale]).delete()
     joining = _auto_joining(incident, fresh)
@@ -72,9 +92,7 @@ def route_incident(incident: Incident, *, actor) -> list[Participant]:
         for agency_id, (agency, jurisdiction) in fresh.items()
         if agency_id not in joining
     )
-    _tell(incident, routed, actor=actor)
-    _record(incident, routed, stale, actor=actor)
-    return routed
+    return routed, stale
 
 
 def _responsible_here(incident: Incident) -> tuple[dict[int, tuple[Agency, Jurisdiction]], set]:
@@ -122,32 +140,17 @@ def _auto_joining(incident: Incident, fresh: dict) -> set[int]:
     }
 
 
-def _tell(incident: Incident, routed: list[Participant], *, actor) -> None:
-    """One event per routed agency, addressed to it, written as `sharing.outbox.emit`
-    writes them but in two inserts whatever their number."""
-    events = Event.objects.bulk_create(
-        Event(
-            kind=ROUTED_EVENT,
-            target_type=incident._meta.label_lower,
-            target_id=str(incident.public_id),
-            tlp=incident.tlp,
-            actor=actor if actor is not None and actor.pk else None,
-            payload={
-                "agency": participant.agency.slug,
-                "jurisdiction": {
-                    "slug": participant.routed_from.slug,
-                    "name": participant.routed_from.name,
-                },
-                "auto_joined": participant.status == ParticipantStatus.ACTIVE,
-            },
-        )
-        for participant in routed
-    )
-    addressed = Event.agencies.through
-    addressed.objects.bulk_create(
-        addressed(event_id=event.pk, agency_id=participant.agency_id)
-        for event, participant in zip(events, routed, strict=True)
-    )
+def _told(participant: Participant) -> dict:
+    """What the routed agency is told: itself, the ground that brings it in, whether it
+    joined; nothing of the incident."""
+    return {
+        "agency": participant.agency.slug,
+        "jurisdiction": {
+            "slug": participant.routed_from.slug,
+            "name": participant.routed_from.name,
+        },
+        "auto_joined": participant.status == ParticipantStatus.ACTIVE,
+    }
 
 
 def _record(incident: Incident, routed: list[Participant], stale: list[Participant], *, actor):
@@ -164,17 +167,7 @@ def _record(incident: Incident, routed: list[Participant], stale: list[Participa
             f"Proposals dropped, their jurisdiction no longer containing the incident: "
             f"{_names(stale)}."
         )
-    log_change(
-        incident,
-        "participants_routed",
-        "Jurisdiction routing. " + " ".join(sentences),
-        actor=actor,
-        payload={
-            "proposed": [p.agency.slug for p in proposed],
-            "joined": [p.agency.slug for p in joined],
-            "dropped": [p.agency.slug for p in stale],
-        },
-    )
+    log_change(incident, "Jurisdiction routing. " + " ".join(sentences), actor=actor)
 
 
 def _names(participants: list[Participant]) -> str:

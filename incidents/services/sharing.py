@@ -2,20 +2,21 @@
 named person (the only way into RED), and taking it back."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from agencies.access import is_api_client
 from agencies.models import Agency, Role
 from coordination.errors import Conflict, Invalid, NotFound
 from incidents.models import Incident, IncidentShare
 from incidents.services.journal import log_change
-from incidents.services.locks import locked_incident
-from sharing import audit, grants, policy
+from incidents.services.verbs import describe, incident_verb
+from ledger.models import AuditAction
+from ledger.verbs import verb
+from sharing import grants
 from sharing.access import Access
 from sharing.basis import Shared, basis_for, first_without_glass
 from sharing.error_codes import SharingErrorCode as Code
 from sharing.markings import TLP
-from sharing.models import AuditAction, ShareKind
+from sharing.models import ShareKind
 
 User = get_user_model()
 
@@ -40,7 +41,6 @@ def _roles(recipient: Agency, role_slugs: list[str] | None) -> list[Role] | None
     return roles
 
 
-@transaction.atomic
 def share_incident(
     incident: Incident,
     *,
@@ -52,17 +52,16 @@ def share_incident(
     justification: str = "",
 ) -> IncidentShare:
     """Share with an agency (all its roles, or some), at a level, under an agreement."""
-    incident = locked_incident(incident)
-    policy.require(actor, "share", incident)
-    return share_with_agency(
-        incident,
-        actor=actor,
-        agency=agency,
-        level=level,
-        roles=roles,
-        break_glass=break_glass,
-        justification=justification,
-    )
+    with incident_verb(incident, actor=actor, permission="share") as change:
+        return share_with_agency(
+            change.row,
+            actor=actor,
+            agency=agency,
+            level=level,
+            roles=roles,
+            break_glass=break_glass,
+            justification=justification,
+        )
 
 
 def share_with_agency(
@@ -77,100 +76,99 @@ def share_with_agency(
 ) -> IncidentShare:
     """The share itself, for verbs that have locked the incident and checked the actor's
     right (sharing needs `share`; bringing in a participant needs `command`)."""
-    if incident.tlp == TLP.RED:
-        raise Invalid(
-            Code.RED_NEEDS_NAMED_PEOPLE,
-            "A RED incident is shared with named people only, one by one.",
-            field="agency",
+    with verb(actor=actor) as change:
+        if incident.tlp == TLP.RED:
+            raise Invalid(
+                Code.RED_NEEDS_NAMED_PEOPLE,
+                "A RED incident is shared with named people only, one by one.",
+                field="agency",
+            )
+        if agency.pk == incident.lead_agency_id:
+            raise Conflict(Code.LEAD_SHARE, f"{agency.name} leads this incident already.")
+        if incident.shares.filter(agency=agency).exists():
+            raise Conflict(
+                Code.ALREADY_SHARED,
+                f"The incident is already shared with {agency.name}; change or revoke that share.",
+            )
+        chosen_roles = _roles(agency, roles)
+        kind, agreement = basis_for(
+            _shared(incident),
+            agency,
+            actor=actor,
+            break_glass=break_glass,
+            justification=justification,
         )
-    if agency.pk == incident.lead_agency_id:
-        raise Conflict(Code.LEAD_SHARE, f"{agency.name} leads this incident already.")
-    if incident.shares.filter(agency=agency).exists():
-        raise Conflict(
-            Code.ALREADY_SHARED,
-            f"The incident is already shared with {agency.name}; change or revoke that share.",
+        share = grants.grant_agency(
+            incident,
+            agency,
+            level,
+            kind=kind,
+            roles=chosen_roles,
+            agreement=agreement,
+            justification=justification if kind == ShareKind.BREAK_GLASS else "",
+            granted_by=actor,
         )
-    chosen_roles = _roles(agency, roles)
-    kind, agreement = basis_for(
-        _shared(incident),
-        agency,
-        actor=actor,
-        break_glass=break_glass,
-        justification=justification,
-    )
-    share = grants.grant_agency(
-        incident,
-        agency,
-        level,
-        kind=kind,
-        roles=chosen_roles,
-        agreement=agreement,
-        justification=justification if kind == ShareKind.BREAK_GLASS else "",
-        granted_by=actor,
-    )
-    detail = {
-        "level": Access(level).label,
-        "roles": share.role_slugs,
-        "agreement": agreement.pk if agreement else None,
-        "tlp": incident.tlp,
-    }
-    if kind == ShareKind.BREAK_GLASS:
-        detail["justification"] = justification
-    audit.record(
-        AuditAction.BREAK_GLASS if kind == ShareKind.BREAK_GLASS else AuditAction.SHARE_GRANTED,
-        actor=actor,
-        agency=incident.lead_agency,
-        other_agency=agency,
-        target=incident,
-        flagged=kind == ShareKind.BREAK_GLASS,
-        detail=detail,
-    )
-    how = "by breaking glass" if kind == ShareKind.BREAK_GLASS else f"({kind})"
-    log_change(
-        incident,
-        "share_granted",
-        f"Shared with {agency.name} at {Access(level).label} level {how}.",
-        actor=actor,
-        payload={"agency": agency.slug, "level": Access(level).label, "kind": kind},
-    )
-    return share
+        detail = {
+            "level": Access(level).label,
+            "roles": share.role_slugs,
+            "agreement": agreement.pk if agreement else None,
+            "tlp": incident.tlp,
+        }
+        if kind == ShareKind.BREAK_GLASS:
+            detail["justification"] = justification
+        change.audit(
+            AuditAction.BREAK_GLASS if kind == ShareKind.BREAK_GLASS else AuditAction.SHARE_GRANTED,
+            agency=incident.lead_agency,
+            other_agency=agency,
+            target=incident,
+            flagged=kind == ShareKind.BREAK_GLASS,
+            detail=detail,
+        )
+        how = "by breaking glass" if kind == ShareKind.BREAK_GLASS else f"({kind})"
+        log_change(
+            incident,
+            f"Shared with {agency.name} at {Access(level).label} level {how}.",
+            actor=actor,
+        )
+        describe(
+            change,
+            "incident.share_granted",
+            incident,
+            agency=agency.slug,
+            level=Access(level).label,
+            kind=kind,
+        )
+        return share
 
 
-@transaction.atomic
 def revoke_share(share: IncidentShare, *, actor) -> None:
     """Take a share back; everyone it reached loses access at once."""
-    incident = locked_incident(share.incident)
-    policy.require(actor, "share", incident)
-    if hasattr(share, "participant"):
-        raise Conflict(
-            Code.SHARE_OF_PARTICIPANT,
-            f"{share.agency.name} takes part in the incident; remove it as a participant.",
-        )
-    withdraw_share(share, actor=actor)
+    with incident_verb(share.incident, actor=actor, permission="share"):
+        if hasattr(share, "participant"):
+            raise Conflict(
+                Code.SHARE_OF_PARTICIPANT,
+                f"{share.agency.name} takes part in the incident; remove it as a participant.",
+            )
+        withdraw_share(share, actor=actor)
 
 
 def withdraw_share(share: IncidentShare, *, actor) -> None:
     """The revocation itself, for verbs that have locked the incident and checked the
     actor's right."""
     incident = share.incident
-    if share.kind == ShareKind.LEAD:
-        raise Conflict(Code.LEAD_SHARE, "The lead agency's access cannot be revoked.")
-    audit.record(
-        AuditAction.SHARE_REVOKED,
-        actor=actor,
-        agency=incident.lead_agency,
-        other_agency=share.agency,
-        target=incident,
-        detail={"level": Access(share.level).label, "kind": share.kind},
-    )
-    log_change(
-        incident,
-        "share_revoked",
-        f"Share with {share.agency.name} revoked.",
-        actor=actor,
-        payload={"agency": share.agency.slug},
-    )
-    grants.revoke_agency(share)
+    with verb(actor=actor) as change:
+        if share.kind == ShareKind.LEAD:
+            raise Conflict(Code.LEAD_SHARE, "The lead agency's access cannot be revoked.")
+        change.audit(
+            AuditAction.SHARE_REVOKED,
+            agency=incident.lead_agency,
+            other_agency=share.agency,
+            target=incident,
+            detail={"level": Access(share.level).label, "kind": share.kind},
+        )
+        log_change(incident, f"Share with {share.agency.name} revoked.", actor=actor)
+        grants.revoke_agency(share)
+        describe(change, "incident.share_revoked", incident, agency=share.agency.slug)
 
 
 def _agencies_of(person) -> list[Agency]:
@@ -206,7 +204,6 @@ def keep_commander_named(incident: Incident, *, actor) -> None:
         grants.grant_person(incident, actor, Access.SHARE, agreement=agreement)
 
 
-@transaction.atomic
 def grant_person(
     incident: Incident,
     *,
@@ -221,55 +218,56 @@ def grant_person(
     A person of another agency is named under the agreement that lets the lead agency
     share the incident with theirs, and keeps the grant only while it is in force.
     """
-    incident = locked_incident(incident)
-    policy.require(actor, "share", incident)
-    agency, (kind, agreement) = _person_may_be_named(
-        incident, person, actor=actor, break_glass=break_glass, justification=justification
-    )
-    grants.grant_person(incident, person, level, agreement=agreement)
-    detail = {
-        "person": person.get_username(),
-        "level": Access(level).label,
-        "agreement": agreement.pk if agreement else None,
-    }
-    if kind == ShareKind.BREAK_GLASS:
-        detail["justification"] = justification
-    audit.record(
-        AuditAction.BREAK_GLASS if kind == ShareKind.BREAK_GLASS else AuditAction.PERSON_GRANTED,
-        actor=actor,
-        agency=incident.lead_agency,
-        other_agency=agency if agency.pk != incident.lead_agency_id else None,
-        target=incident,
-        flagged=kind == ShareKind.BREAK_GLASS,
-        detail=detail,
-    )
-    log_change(
-        incident,
-        "person_granted",
-        f"{person.get_username()} named on the incident at {Access(level).label} level.",
-        actor=actor,
-        payload={"person": person.get_username(), "level": Access(level).label},
-    )
+    with incident_verb(incident, actor=actor, permission="share") as change:
+        incident = change.row
+        agency, (kind, agreement) = _person_may_be_named(
+            incident, person, actor=actor, break_glass=break_glass, justification=justification
+        )
+        grants.grant_person(incident, person, level, agreement=agreement)
+        detail = {
+            "person": person.get_username(),
+            "level": Access(level).label,
+            "agreement": agreement.pk if agreement else None,
+        }
+        if kind == ShareKind.BREAK_GLASS:
+            detail["justification"] = justification
+        change.audit(
+            AuditAction.BREAK_GLASS
+            if kind == ShareKind.BREAK_GLASS
+            else AuditAction.PERSON_GRANTED,
+            agency=incident.lead_agency,
+            other_agency=agency if agency.pk != incident.lead_agency_id else None,
+            target=incident,
+            flagged=kind == ShareKind.BREAK_GLASS,
+            detail=detail,
+        )
+        log_change(
+            incident,
+            f"{person.get_username()} named on the incident at {Access(level).label} level.",
+            actor=actor,
+        )
+        describe(
+            change,
+            "incident.person_granted",
+            incident,
+            person=person.get_username(),
+            level=Access(level).label,
+        )
 
 
-@transaction.atomic
 def revoke_person(incident: Incident, *, actor, person) -> None:
     """Withdraw a person's named grant; a grant that does not exist is a 404."""
-    incident = locked_incident(incident)
-    policy.require(actor, "share", incident)
-    if not grants.revoke_person(incident, person):
-        raise NotFound(Code.GRANT_NOT_FOUND, f"{person.get_username()} has no named grant here.")
-    audit.record(
-        AuditAction.PERSON_REVOKED,
-        actor=actor,
-        agency=incident.lead_agency,
-        target=incident,
-        detail={"person": person.get_username()},
-    )
-    log_change(
-        incident,
-        "person_revoked",
-        f"{person.get_username()}'s named grant withdrawn.",
-        actor=actor,
-        payload={"person": person.get_username()},
-    )
+    with incident_verb(incident, actor=actor, permission="share") as change:
+        incident = change.row
+        if not grants.revoke_person(incident, person):
+            raise NotFound(
+                Code.GRANT_NOT_FOUND, f"{person.get_username()} has no named grant here."
+            )
+        change.audit(
+            AuditAction.PERSON_REVOKED,
+            agency=incident.lead_agency,
+            target=incident,
+            detail={"person": person.get_username()},
+        )
+        log_change(incident, f"{person.get_username()}'s named grant withdrawn.", actor=actor)
+        describe(change, "incident.person_revoked", incident, person=person.get_username())

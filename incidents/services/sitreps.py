@@ -1,7 +1,6 @@
 """Issuing situation reports (ICS 209): numbered, marked as the incident is, signed and
 kept. What a report says, and its signature, are built in `incidents.ics.sitrep`."""
 
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -19,9 +18,8 @@ from incidents.ics.sitrep import (
 from incidents.models import Incident, SituationReport
 from incidents.services.actors import acting_agency
 from incidents.services.journal import log_change
-from incidents.services.locks import locked_incident
-from sharing import policy
-from sharing.audit import label_of
+from incidents.services.verbs import describe, incident_verb
+from ledger.audit import label_of
 
 
 def clean_figures(figures: dict) -> dict:
@@ -46,7 +44,6 @@ def clean_figures(figures: dict) -> dict:
     return {name: value for name, value in figures.items() if value is not None}
 
 
-@transaction.atomic
 def issue_sitrep(
     incident: Incident,
     *,
@@ -60,33 +57,40 @@ def issue_sitrep(
     The incident's row is locked while the report is numbered and its snapshot taken, so
     two reports issued at once get consecutive numbers and each sees a settled incident.
     """
-    incident = locked_incident(incident)
-    policy.require(actor, "contribute", incident)
-    figures = clean_figures(figures or {})
-    agency = acting_agency(actor, incident, Capability.CONTRIBUTE, named=agency)
-    period = current_period(incident)
-    last = SituationReport.objects.filter(incident=incident).aggregate(last=Max("number"))["last"]
-    report = SituationReport(
-        incident=incident,
-        number=(last or 0) + 1,
-        period=period,
-        tlp=incident.tlp,
-        summary=summary,
-        figures=figures,
-        snapshot=build_snapshot(incident, period),
-        author=actor,
-        author_label=label_of(actor),
-        agency=agency,
-        issued_at=timezone.now(),
-    )
-    report.digest = compute_digest(report)
-    report.save()
-    log_change(
-        incident,
-        "sitrep_issued",
-        f"Situation report {report.number} issued by {report.author_label} ({agency.name}).",
-        actor=actor,
-        agency=agency,
-        payload={"sitrep": str(report.public_id), "number": report.number},
-    )
-    return report
+    with incident_verb(incident, actor=actor, permission="contribute") as change:
+        incident = change.row
+        figures = clean_figures(figures or {})
+        agency = acting_agency(actor, incident, Capability.CONTRIBUTE, named=agency)
+        period = current_period(incident)
+        last = SituationReport.objects.filter(incident=incident).aggregate(last=Max("number"))[
+            "last"
+        ]
+        report = SituationReport(
+            incident=incident,
+            number=(last or 0) + 1,
+            period=period,
+            tlp=incident.tlp,
+            summary=summary,
+            figures=figures,
+            snapshot=build_snapshot(incident, period),
+            author=actor,
+            author_label=label_of(actor),
+            agency=agency,
+            issued_at=timezone.now(),
+        )
+        report.digest = compute_digest(report)
+        report.save()
+        log_change(
+            incident,
+            f"Situation report {report.number} issued by {report.author_label} ({agency.name}).",
+            actor=actor,
+            agency=agency,
+        )
+        describe(
+            change,
+            "incident.sitrep_issued",
+            incident,
+            sitrep=str(report.public_id),
+            number=report.number,
+        )
+        return report

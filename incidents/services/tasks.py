@@ -5,10 +5,8 @@ Command writes and reassigns tasks; the people doing the work move them along, a
 part, or to an active member of one.
 """
 
-from django.db import transaction
-
 from agencies.models import Agency, Membership
-from coordination.concurrency import changed, check_version
+from coordination.concurrency import changed
 from coordination.errors import Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import (
@@ -21,6 +19,8 @@ from incidents.models import (
     agencies_taking_part,
 )
 from incidents.services.journal import log_change
+from incidents.services.verbs import describe
+from ledger.verbs import Change, verb
 from sharing import policy
 
 EDITABLE_FIELDS = ("title", "details", "due_at", "priority", "period")
@@ -107,7 +107,6 @@ def _assignment_payload(task: Task) -> dict:
     }
 
 
-@transaction.atomic
 def create_task(
     incident: Incident,
     *,
@@ -121,51 +120,54 @@ def create_task(
     period: int | None = None,
 ) -> Task:
     """Give work to an agency or a person taking part (command)."""
-    policy.require(actor, "command", incident)
-    _check_priority(priority)
-    agency, person = _assignment(incident, assigned_agency, assigned_person)
-    task = Task.objects.create(
-        incident=incident,
-        period=_period(incident, period),
-        title=title,
-        details=details,
-        assigned_agency=agency,
-        assigned_person=person,
-        due_at=due_at,
-        priority=priority,
-        created_by=actor,
-        updated_by=actor,
-    )
-    log_change(
-        incident,
-        "task_created",
-        f"Task {title!r} assigned to {_assignee_label(task)}.",
+    with verb(actor=actor, require=lambda _: policy.require(actor, "command", incident)) as change:
+        _check_priority(priority)
+        agency, person = _assignment(incident, assigned_agency, assigned_person)
+        task = Task.objects.create(
+            incident=incident,
+            period=_period(incident, period),
+            title=title,
+            details=details,
+            assigned_agency=agency,
+            assigned_person=person,
+            due_at=due_at,
+            priority=priority,
+            created_by=actor,
+            updated_by=actor,
+        )
+        log_change(incident, f"Task {title!r} assigned to {_assignee_label(task)}.", actor=actor)
+        describe(change, "incident.task_created", incident, **_assignment_payload(task))
+        return task
+
+
+def _task_verb(task: Task, *, actor, expected_version: int | None, permission: str | None):
+    """The verb skeleton on a task's row, its incident and assignees loaded."""
+    return verb(
         actor=actor,
-        payload=_assignment_payload(task),
+        lock=Task.objects.select_related("incident", "assigned_agency", "assigned_person").filter(
+            pk=task.pk
+        ),
+        expected_version=expected_version,
+        require=None if permission is None else lambda row: policy.require(actor, permission, row),
     )
-    return task
 
 
-def _locked(task: Task, expected_version: int | None) -> Task:
-    locked = (
-        Task.objects.select_for_update(of=("self",))
-        .select_related("incident", "assigned_agency", "assigned_person")
-        .get(pk=task.pk)
-    )
-    check_version(locked.version, expected_version)
-    return locked
-
-
-@transaction.atomic
 def update_task(task: Task, *, actor, expected_version: int | None = None, **changes) -> Task:
     """Edit a task or reassign it (command). Naming `assigned_agency` or
     `assigned_person` replaces the whole assignment with what is named."""
     unknown = set(changes) - set(EDITABLE_FIELDS) - set(ASSIGNMENT_FIELDS)
     if unknown:
         raise Invalid(Code.INVALID, f"Not an editable field: {', '.join(sorted(unknown))}.")
-    task = _locked(task, expected_version)
+    with _task_verb(
+        task, actor=actor, expected_version=expected_version, permission="command"
+    ) as change:
+        _update_task(change, change.row, changes)
+    return change.row
+
+
+def _update_task(change: Change, task: Task, changes: dict) -> None:
+    actor = change.actor
     incident = task.incident
-    policy.require(actor, "command", task)
     if "priority" in changes:
         _check_priority(changes["priority"])
     if "period" in changes:
@@ -180,29 +182,40 @@ def update_task(task: Task, *, actor, expected_version: int | None = None, **cha
         task.assigned_agency, task.assigned_person = agency, person
     changes = changed(task, changes)
     if not changes and not reassigned:
-        return task
+        return
     for name, value in changes.items():
         setattr(task, name, value)
     task.updated_by = actor
-    task.version += 1
+    change.bump(task)
     task.save()
     if reassigned:
         log_change(
             incident,
-            "task_reassigned",
             f"Task {task.title!r} reassigned from {before} to {_assignee_label(task)}.",
             actor=actor,
-            payload=_assignment_payload(task),
         )
-    return task
+    describe(
+        change,
+        "incident.task_updated",
+        incident,
+        changed=[*changes, *(ASSIGNMENT_FIELDS if reassigned else ())],
+        **_assignment_payload(task),
+    )
 
 
-@transaction.atomic
 def change_task_status(
     task: Task, to: str, *, actor, note: str = "", expected_version: int | None = None
 ) -> Task:
     """Move a task along; a blocked task says what blocks it."""
-    task = _locked(task, expected_version)
+    with _task_verb(
+        task, actor=actor, expected_version=expected_version, permission=None
+    ) as change:
+        _change_task_status(change, change.row, to, note=note)
+    return change.row
+
+
+def _change_task_status(change: Change, task: Task, to: str, *, note: str) -> None:
+    actor = change.actor
     permissions = policy.permissions_on(actor, task)
     policy.require(actor, "contribute", task, permissions)
     TaskWorkflow.for_reader(actor).check(task, to, permissions)
@@ -213,14 +226,15 @@ def change_task_status(
     task.status = to
     task.status_note = note
     task.updated_by = actor
-    task.version += 1
+    change.bump(task)
     task.save(update_fields=["status", "status_note", "updated_by", "updated_at", "version"])
     text = f"Task {task.title!r} moved from {before} to {to}"
-    log_change(
+    log_change(task.incident, f"{text}: {note}" if note else f"{text}.", actor=actor)
+    describe(
+        change,
+        "incident.task_status_changed",
         task.incident,
-        "task_status_changed",
-        f"{text}: {note}" if note else f"{text}.",
-        actor=actor,
-        payload={"task": str(task.public_id), "from": before, "to": to},
+        changed=["status"],
+        task=str(task.public_id),
+        **{"from": before, "to": to},
     )
-    return task

@@ -9,7 +9,6 @@ repeats its substance to a wider audience.
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from agencies.capabilities import Capability
@@ -19,8 +18,10 @@ from coordination.errors import Forbidden, Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import AUTHORED_KINDS, Incident, TimelineEntry
 from incidents.services.actors import acting_agency
-from sharing import outbox, policy
-from sharing.audit import label_of
+from incidents.services.verbs import describe
+from ledger.audit import label_of
+from ledger.verbs import verb
+from sharing import policy
 from sharing.error_codes import SharingErrorCode
 from sharing.markings import TLP, is_stricter
 
@@ -88,7 +89,6 @@ def _corrected_entry(actor, incident: Incident, corrects, tlp: str) -> TimelineE
     return target
 
 
-@transaction.atomic
 def post_entry(
     incident: Incident,
     *,
@@ -107,38 +107,41 @@ def post_entry(
     named grant on the incident would vanish from their own view, so it is refused and
     nothing is kept.
     """
-    policy.require(actor, "contribute", incident)
-    if kind not in AUTHORED_KINDS:
-        authored = ", ".join(AUTHORED_KINDS)
-        raise Invalid(
-            Code.KIND_NOT_AUTHORED,
-            f"People write entries of kind {authored}; {kind!r} entries are written by Concord.",
-            field="kind",
+    with verb(
+        actor=actor, require=lambda _: policy.require(actor, "contribute", incident)
+    ) as change:
+        if kind not in AUTHORED_KINDS:
+            authored = ", ".join(AUTHORED_KINDS)
+            raise Invalid(
+                Code.KIND_NOT_AUTHORED,
+                f"People write entries of kind {authored}; {kind!r} entries are written by "
+                "Concord.",
+                field="kind",
+            )
+        tlp = _clean_marking(incident, tlp)
+        occurred_at = _clean_occurred_at(occurred_at)
+        _clean_location(location)
+        corrected = _corrected_entry(actor, incident, corrects, tlp)
+        agency = acting_agency(actor, incident, Capability.CONTRIBUTE, named=agency)
+        entry = TimelineEntry.objects.create(
+            incident=incident,
+            kind=kind,
+            text=text,
+            tlp=tlp,
+            author=actor,
+            author_label=label_of(actor),
+            agency=agency,
+            location=location,
+            corrects=corrected,
+            occurred_at=occurred_at,
         )
-    tlp = _clean_marking(incident, tlp)
-    occurred_at = _clean_occurred_at(occurred_at)
-    _clean_location(location)
-    corrected = _corrected_entry(actor, incident, corrects, tlp)
-    agency = acting_agency(actor, incident, Capability.CONTRIBUTE, named=agency)
-    entry = TimelineEntry.objects.create(
-        incident=incident,
-        kind=kind,
-        text=text,
-        tlp=tlp,
-        author=actor,
-        author_label=label_of(actor),
-        agency=agency,
-        location=location,
-        corrects=corrected,
-        occurred_at=occurred_at,
-    )
-    if not policy.can(actor, "view", entry):
-        raise Forbidden(
-            SharingErrorCode.NOT_PERMITTED,
-            f"You could not read an entry marked {tlp} on this incident; it was not written.",
-        )
-    payload = {"entry": str(entry.public_id), "kind": kind}
-    if corrected is not None:
-        payload["corrects"] = str(corrected.public_id)
-    outbox.emit("incident.entry_posted", target=incident, tlp=tlp, actor=actor, payload=payload)
-    return entry
+        if not policy.can(actor, "view", entry):
+            raise Forbidden(
+                SharingErrorCode.NOT_PERMITTED,
+                f"You could not read an entry marked {tlp} on this incident; it was not written.",
+            )
+        payload = {"entry": str(entry.public_id), "kind": kind}
+        if corrected is not None:
+            payload["corrects"] = str(corrected.public_id)
+        describe(change, "incident.entry_posted", incident, tlp=tlp, **payload)
+        return entry

@@ -7,8 +7,9 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from ledger.models import AuditAction, AuditRecord
 from sharing import audit
-from sharing.models import AgreementStatus, AuditAction, AuditRecord, SharingAgreement
+from sharing.models import AgreementStatus, SharingAgreement
 
 
 class SharingAgreementFilter(django_filters.FilterSet):

@@ -5,9 +5,10 @@ from rest_framework import serializers
 
 from agencies.models import Agency
 from coordination.api import StrictSerializerMixin
+from ledger.models import AuditRecord
 from sharing import audit
 from sharing.markings import TLP
-from sharing.models import AgreementParty, AgreementStatus, AuditRecord, SharingAgreement
+from sharing.models import AgreementParty, AgreementStatus, SharingAgreement
 
 INCIDENT_TYPE_PATTERN = r"^[a-z_]{1,40}$"
 MAX_INCIDENT_TYPES = 20

@@ -15,7 +15,9 @@ from agencies.capabilities import Capability
 from agencies.error_codes import AgencyErrorCode
 from coordination.api import StrictQueryParamsMixin
 from coordination.errors import Forbidden
-from sharing import agreements, audit
+from ledger import audit
+from ledger.models import AuditRecord
+from sharing import agreements
 from sharing.api.filters import AuditRecordFilter, SharingAgreementFilter
 from sharing.api.serializers import (
     AuditRecordSerializer,
@@ -26,7 +28,7 @@ from sharing.api.serializers import (
     SharingAgreementSerializer,
     SuspendSerializer,
 )
-from sharing.models import AgreementParty, AuditRecord, SharingAgreement
+from sharing.models import AgreementParty, SharingAgreement
 
 
 class SharingAgreementViewSet(

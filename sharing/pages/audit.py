@@ -12,8 +12,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agencies.pages.scope import admin_context, administered_agency
-from sharing import audit as chain
-from sharing.models import AuditRecord
+from ledger import audit as chain
+from ledger.models import AuditRecord
+from sharing.audit import as_read_by
 from sharing.pages.forms import AuditFilterForm
 
 PAGE_SIZE = 50
@@ -40,7 +41,7 @@ def audit(request, slug):
         records.select_related("agency", "other_agency").order_by("-id"), PAGE_SIZE
     ).get_page(request.GET.get("page"))
     # The page tells the reader only what they may see now of the objects it names.
-    page.object_list = chain.as_read_by(request.user, page.object_list)
+    page.object_list = as_read_by(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = admin_context(

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from coordination.forms import PortalForm
+from ledger.models import AuditAction
 from sharing.api.serializers import INCIDENT_TYPE_PATTERN, MAX_INCIDENT_TYPES
 from sharing.markings import TLP
-from sharing.models import AuditAction
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

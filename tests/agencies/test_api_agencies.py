@@ -8,7 +8,7 @@ import pytest
 
 from agencies import services
 from agencies.models import Jurisdiction, Responsibility
-from tests.factories import AgencyFactory, JurisdictionFactory, member_of, square
+from tests.factories import AgencyFactory, JurisdictionFactory, member_of, platform_operator, square
 
 AGENCIES = "/api/v1/agencies/"
 JURISDICTIONS = "/api/v1/jurisdictions/"
@@ -28,8 +28,8 @@ def harbor_county(agency):
     city = JurisdictionFactory(
         name="Port City", slug="port-city", level="municipal", boundary=square(2, 2, 2)
     )
-    services.assign_responsibility(agency, county, "primary")
-    services.assign_responsibility(agency, city, "supporting")
+    services.assign_responsibility(agency, county, "primary", actor=platform_operator())
+    services.assign_responsibility(agency, city, "supporting", actor=platform_operator())
     return county, city
 
 
@@ -57,6 +57,7 @@ def test_an_agency_shows_its_contacts_and_the_ground_it_answers_for(
         agency,
         phone="+1 555 0100",
         contact_points=[{"label": "Duty desk", "phone": "+1 555 0111", "available_24_7": True}],
+        actor=platform_operator(),
     )
 
     response = api_as(outsider).get(f"{AGENCIES}harbor-police/")
@@ -162,9 +163,11 @@ def test_listing_agencies_costs_the_same_for_3_or_15_agencies(
     def register(numbers):
         for number in numbers:
             registered = AgencyFactory()
-            services.assign_responsibility(registered, county, "supporting")
+            services.assign_responsibility(
+                registered, county, "supporting", actor=platform_operator()
+            )
             services.update_agency_contacts(
-                registered, contact_points=[{"label": f"Desk {number}"}]
+                registered, contact_points=[{"label": f"Desk {number}"}], actor=platform_operator()
             )
 
     register(range(3))
@@ -356,8 +359,12 @@ def test_listing_jurisdictions_costs_the_same_for_3_or_15(
     def define(numbers):
         for number in numbers:
             jurisdiction = JurisdictionFactory(boundary=square(number, 0))
-            services.assign_responsibility(agency, jurisdiction, "primary")
-            services.assign_responsibility(other_agency, jurisdiction, "supporting")
+            services.assign_responsibility(
+                agency, jurisdiction, "primary", actor=platform_operator()
+            )
+            services.assign_responsibility(
+                other_agency, jurisdiction, "supporting", actor=platform_operator()
+            )
 
     define(range(3))
     with django_assert_max_num_queries(6) as few:
@@ -377,7 +384,12 @@ def test_a_person_sees_the_roles_they_hold_in_each_agency(api_as, agency, other_
     person = member_of(
         agency, "duty_officer", username="j.reyes", first_name="Jo", last_name="Reyes"
     )
-    services.add_member(other_agency, user=person, role=other_agency.roles.get(slug="viewer"))
+    services.add_member(
+        other_agency,
+        user=person,
+        role=other_agency.roles.get(slug="viewer"),
+        actor=platform_operator(),
+    )
 
     response = api_as(person).get("/api/v1/me/")
 
@@ -415,6 +427,6 @@ def test_a_platform_operator_in_no_agency_holds_no_roles(api_as, staff):
 
 def test_a_person_of_a_deactivated_agency_holds_no_roles_there(api_as, agency):
     person = member_of(agency, "analyst")
-    services.set_agency_active(agency, False)
+    services.set_agency_active(agency, False, actor=platform_operator())
 
     assert api_as(person).get("/api/v1/me/").json()["roles"] == []

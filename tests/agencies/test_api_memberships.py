@@ -6,7 +6,7 @@ memberships; nobody else learns that a membership exists (404).
 
 from agencies import services
 from agencies.models import Membership
-from tests.factories import UserFactory, issue_client, member_of
+from tests.factories import UserFactory, issue_client, member_of, platform_operator
 
 MEMBERSHIPS = "/api/v1/memberships/"
 
@@ -99,7 +99,12 @@ def test_someone_in_no_agency_sees_an_empty_list(api_as, analyst, outsider):
 def test_a_person_in_two_agencies_sees_what_they_administer_and_their_own(
     api_as, agency, admin, analyst, other_agency, other_admin
 ):
-    services.add_member(other_agency, user=admin, role=other_agency.roles.get(slug="viewer"))
+    services.add_member(
+        other_agency,
+        user=admin,
+        role=other_agency.roles.get(slug="viewer"),
+        actor=platform_operator(),
+    )
     member_of(other_agency, "viewer", username="esterly-fire.viewer")
 
     response = api_as(admin).get(MEMBERSHIPS)

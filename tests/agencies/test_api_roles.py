@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 
 from agencies import services
 from agencies.models import Role
-from tests.factories import issue_client, member_of
+from tests.factories import issue_client, member_of, platform_operator
 
 ROLES = "/api/v1/roles/"
 BUILTIN_ROLES = ["admin", "analyst", "duty_officer", "responder", "viewer"]
@@ -22,7 +22,10 @@ def listed(response):
 
 def watch_commander(agency):
     return services.define_role(
-        agency, name="Watch Commander", capabilities=["view", "contribute", "command"]
+        agency,
+        name="Watch Commander",
+        capabilities=["view", "contribute", "command"],
+        actor=platform_operator(),
     )
 
 
@@ -89,7 +92,7 @@ def test_a_deactivated_member_loses_sight_of_the_roles_at_once(api_as, problem, 
     role = agency.roles.get(slug="viewer")
     assert session.get(detail(role)).status_code == 200
 
-    services.deactivate_member(analyst.memberships.get())
+    services.deactivate_member(analyst.memberships.get(), actor=platform_operator())
 
     assert listed(session.get(ROLES)) == []
     problem(session.get(detail(role)), 404, "not_found")
@@ -293,7 +296,12 @@ def test_listing_roles_costs_the_same_for_few_or_many_roles(
         assert harbor.get(ROLES).json()["count"] == 5
 
     for number in range(10):
-        services.define_role(agency, name=f"Sector {number}", capabilities=["view", "command"])
+        services.define_role(
+            agency,
+            name=f"Sector {number}",
+            capabilities=["view", "command"],
+            actor=platform_operator(),
+        )
         member_of(agency, f"sector_{number}")
     with django_assert_max_num_queries(5) as many:
         assert harbor.get(ROLES).json()["count"] == 15

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from agencies import services
 from agencies.geo import bounding_box, covering, parse_boundary, parse_lon_lat
 from agencies.models import Jurisdiction
+from tests.factories import platform_operator
 
 SQUARE = {
     "type": "Polygon",
@@ -61,7 +62,11 @@ def test_bad_points_are_refused(text):
 @pytest.fixture
 def county(db):
     return services.define_jurisdiction(
-        name="Marrow County", slug="marrow-county", level="county", boundary=SQUARE
+        name="Marrow County",
+        slug="marrow-county",
+        level="county",
+        boundary=SQUARE,
+        actor=platform_operator(),
     )
 
 
@@ -73,6 +78,7 @@ def triangle_city(db):
         slug="port-calder",
         level="municipal",
         boundary=polygon([-124.0, 46.0], [-123.5, 46.0], [-124.0, 46.5], [-124.0, 46.0]),
+        actor=platform_operator(),
     )
 
 
@@ -104,7 +110,9 @@ def test_a_point_is_found_in_exactly_the_jurisdictions_that_contain_it(
 
 
 def test_redrawing_a_boundary_moves_its_bounding_box(county):
-    services.change_jurisdiction(county, boundary=polygon([10, 10], [11, 10], [11, 11], [10, 10]))
+    services.change_jurisdiction(
+        county, boundary=polygon([10, 10], [11, 10], [11, 11], [10, 10]), actor=platform_operator()
+    )
     county.refresh_from_db()
     assert (county.min_lon, county.max_lat) == (10.0, 11.0)
     assert not Jurisdiction.objects.bbox_contains(-123.5, 46.5).exists()

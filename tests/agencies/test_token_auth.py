@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from agencies import services
 from agencies.models import ApiClient
-from tests.factories import POINT, issue_client
+from tests.factories import POINT, issue_client, platform_operator
 
 ME = "/api/v1/me/"
 MEMBERSHIPS = "/api/v1/memberships/"
@@ -127,7 +127,7 @@ def test_a_revoked_token_is_refused(api_with_token, problem, agency, admin):
 
 def test_the_token_of_a_deactivated_agency_is_refused(api_with_token, problem, agency):
     _, token = issue_client(agency)
-    services.set_agency_active(agency, False)
+    services.set_agency_active(agency, False, actor=platform_operator())
 
     refused(
         problem,

@@ -16,7 +16,7 @@ from agencies import services as agency_services
 from agencies.models import ApiClient
 from coordination.models import IdempotentRequest
 from incidents.models import Incident, TimelineEntry
-from tests.factories import POINT, issue_client, member_of, open_incident
+from tests.factories import POINT, issue_client, member_of, open_incident, platform_operator
 
 INCIDENTS = "/api/v1/incidents/"
 API_CLIENTS = "/api/v1/api-clients/"
@@ -51,7 +51,7 @@ def test_a_revoked_token_gets_401_not_the_incident_it_created(api_with_token, pr
     partner = api_with_token(token)
     assert post(partner, INCIDENTS, NEW_INCIDENT).status_code == 201
 
-    agency_services.revoke_api_client(client)
+    agency_services.revoke_api_client(client, actor=platform_operator())
     retry = post(partner, INCIDENTS, NEW_INCIDENT)
 
     body = problem(retry, 401, "invalid_token")
@@ -87,7 +87,7 @@ def test_a_deactivated_member_gets_404_from_the_api_and_the_page(api_as, problem
     assert post(api, timeline_of(incident), NOTE).status_code == 201
     assert page.post(page_url, form, HTTP_HX_REQUEST="true").status_code == 200
 
-    agency_services.deactivate_member(analyst.memberships.get())
+    agency_services.deactivate_member(analyst.memberships.get(), actor=platform_operator())
     api_retry = post(api, timeline_of(incident), NOTE)
     page_retry = page.post(page_url, form, HTTP_HX_REQUEST="true")
 
@@ -146,7 +146,9 @@ def test_after_revocation_the_token_is_still_not_shown_again(issued, problem, ad
 def test_a_demoted_admin_gets_403_not_the_client_they_issued(issued, problem, admin, agency):
     admin_client, request, first = issued
     member_of(agency, "admin", username="harbor-police.deputy_admin")
-    agency_services.change_member(admin.memberships.get(), role=agency.roles.get(slug="analyst"))
+    agency_services.change_member(
+        admin.memberships.get(), role=agency.roles.get(slug="analyst"), actor=platform_operator()
+    )
 
     retry = post(admin_client, API_CLIENTS, request)
 

@@ -18,9 +18,10 @@ from incidents.models import (
     IncidentUserGrant,
     StatusChange,
 )
+from ledger.models import AuditAction, AuditRecord
 from sharing import policy
 from sharing.markings import COMMUNITY, TLP
-from sharing.models import AgreementParty, AuditAction, AuditRecord, ShareKind, SharingAgreement
+from sharing.models import AgreementParty, ShareKind, SharingAgreement
 
 User = get_user_model()
 

@@ -18,7 +18,7 @@ from agencies.models import (
     Responsibility,
     Role,
 )
-from demo.people import seed_memberships, seed_people
+from demo.people import OPERATOR_USERNAME, seed_memberships, seed_people
 from demo.region import seed_region
 from demo.seed import quiet
 
@@ -59,7 +59,7 @@ def seeded(db):
     of its time and which these tests do not look at."""
     counts = Counter()
     people = seed_people(counts)
-    seed_memberships(seed_region(counts, quiet), people, counts)
+    seed_memberships(seed_region(people[OPERATOR_USERNAME], counts, quiet), people, counts)
 
 
 def table_counts() -> dict[str, int]:

@@ -3,13 +3,7 @@
 import pytest
 
 from incidents.services.participants import add_participant
-from tests.factories import agreement_between, member_of, open_incident
-
-
-@pytest.fixture
-def fire_duty(other_agency):
-    """Esterly Fire's duty officer: approves what Esterly Fire supplies."""
-    return member_of(other_agency, "duty_officer", username="esterly-fire.duty_officer")
+from tests.factories import member_of
 
 
 @pytest.fixture
@@ -28,18 +22,6 @@ def responder(agency):
 def northgate_duty(northgate):
     """Northgate EMS's duty officer: sees nothing of the warehouse fire."""
     return member_of(northgate, "duty_officer", username="northgate-ems.duty_officer")
-
-
-@pytest.fixture
-def mutual_aid(agency, other_agency, admin, other_admin):
-    """Harbor Police and Esterly Fire share up to AMBER+STRICT, every incident type."""
-    return agreement_between(agency, other_agency, actor_first=admin, actor_second=other_admin)
-
-
-@pytest.fixture
-def incident(duty):
-    """An AMBER warehouse fire opened by Harbor Police's duty officer."""
-    return open_incident(duty, title="Warehouse fire on Dock Street")
 
 
 @pytest.fixture

@@ -26,7 +26,14 @@ from incidents.services import sharing as sharing_services
 from sharing.access import Access
 from sharing.agreements import suspend_agreement
 from sharing.models import SharingAgreement
-from tests.factories import AgencyFactory, agreement_between, issue_client, member_of, open_incident
+from tests.factories import (
+    AgencyFactory,
+    agreement_between,
+    issue_client,
+    member_of,
+    open_incident,
+    platform_operator,
+)
 
 INCIDENTS = "/api/v1/incidents/"
 
@@ -71,6 +78,7 @@ def build_agencies() -> dict[str, Agency]:
             agencies[relation],
             name="Watch Commander",
             capabilities=["view", "contribute", "command"],
+            actor=platform_operator(),
         )
         assert role.slug == WATCH_COMMANDER
     return agencies

@@ -3,7 +3,7 @@
 import pytest
 
 from incidents.models import Incident
-from sharing.models import AuditRecord
+from ledger.models import AuditRecord
 from tests.factories import POINT, agreement_between, issue_client, open_incident
 
 INCIDENTS = "/api/v1/incidents/"

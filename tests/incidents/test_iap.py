@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from incidents.models import Task
 from incidents.services import command
-from sharing.models import AuditAction, AuditRecord
+from ledger.models import AuditAction, AuditRecord
 from tests.factories import member_of
 
 NOW = timezone.now().replace(microsecond=0)

@@ -8,14 +8,15 @@ from agencies.services import assign_responsibility
 from incidents.models import EntryKind, Participant, ParticipantStatus, TimelineEntry
 from incidents.services import sharing as sharing_verbs
 from incidents.services.participants import add_participant
+from ledger.models import Event
 from sharing.access import Access
-from sharing.models import Event
 from tests.cases import ApiBudgetCases, ApiCases, ApiVersionCases, Call
 from tests.factories import (
     AgencyFactory,
     JurisdictionFactory,
     member_of,
     open_incident,
+    platform_operator,
     square,
 )
 
@@ -46,7 +47,7 @@ def clatsop(other_agency):
     county = JurisdictionFactory(
         name="Clatsop County", slug="clatsop", boundary=square(-124.5, 45.5)
     )
-    assign_responsibility(other_agency, county, "primary")
+    assign_responsibility(other_agency, county, "primary", actor=platform_operator())
     return county
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from coordination.concurrency import etag
 from incidents.models import Incident
-from sharing.models import AuditRecord
+from ledger.models import AuditRecord
 from tests.factories import issue_client, member_of, open_incident
 
 INCIDENTS = "/api/v1/incidents/"

@@ -2,6 +2,8 @@
 answers for (Northgate EMS in support). Opening or moving the incident proposes them, or
 brings them in at once where an auto-join agreement with Harbor Police says so."""
 
+import json
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,13 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from agencies.services import assign_responsibility
 from incidents.models import EntryKind, ParticipantStatus, TimelineEntry
 from incidents.services.incidents import update_incident
-from incidents.services.routing import route_incident
-from sharing.models import Event, ShareKind, SharingAgreement
+from incidents.services.routing import ROUTED_EVENT, route_incident
+from ledger.models import Event
+from sharing.models import ShareKind, SharingAgreement
 from tests.factories import (
     AgencyFactory,
     JurisdictionFactory,
     agreement_between,
     open_incident,
+    platform_operator,
     square,
 )
 
@@ -35,8 +39,8 @@ def clatsop(other_agency, northgate):
     county = JurisdictionFactory(
         name="Clatsop County", slug="clatsop", boundary=square(-124.5, 45.5)
     )
-    assign_responsibility(other_agency, county, "primary")
-    assign_responsibility(northgate, county, "supporting")
+    assign_responsibility(other_agency, county, "primary", actor=platform_operator())
+    assign_responsibility(northgate, county, "supporting", actor=platform_operator())
     return county
 
 
@@ -44,15 +48,28 @@ def clatsop(other_agency, northgate):
 def pacific(northgate):
     """Pacific County, up the coast: Northgate EMS answers for it."""
     county = JurisdictionFactory(name="Pacific County", slug="pacific", boundary=square(-123, 46.5))
-    assign_responsibility(northgate, county, "primary")
+    assign_responsibility(northgate, county, "primary", actor=platform_operator())
     return county
 
 
+def routings(event) -> list[dict]:
+    """What routing said in an event: the event itself when routing was the verb called,
+    else the routing folded into the opening or the move it ran in."""
+    if event.kind == ROUTED_EVENT:
+        return [event.payload]
+    folded = event.payload.get("folded", [])
+    return [inner["payload"] for inner in folded if inner["kind"] == ROUTED_EVENT]
+
+
 def routed_events(incident):
-    events = Event.objects.filter(kind="incident.routed", target_id=str(incident.public_id))
+    """(marking, agencies addressed, what the agency was told) for each agency routed, in
+    the order the events about the incident were written."""
+    events = Event.objects.filter(target_id=str(incident.public_id)).order_by("id")
     return [
-        (event.tlp, [agency.slug for agency in event.agencies.all()], event.payload)
-        for event in events.order_by("id")
+        (event.tlp, sorted(agency.slug for agency in event.agencies.all()), told)
+        for event in events
+        for routing in routings(event)
+        for told in routing["routed"]
     ]
 
 
@@ -76,15 +93,16 @@ def test_the_agencies_responsible_are_proposed_and_told(duty, clatsop, fire_anal
         == 0
     )
     county = {"slug": "clatsop", "name": "Clatsop County"}
+    told = ["esterly-fire", "northgate-ems"]
     assert routed_events(incident) == [
         (
             "AMBER",
-            ["esterly-fire"],
+            told,
             {"agency": "esterly-fire", "jurisdiction": county, "auto_joined": False},
         ),
         (
             "AMBER",
-            ["northgate-ems"],
+            told,
             {"agency": "northgate-ems", "jurisdiction": county, "auto_joined": False},
         ),
     ]
@@ -93,10 +111,9 @@ def test_the_agencies_responsible_are_proposed_and_told(duty, clatsop, fire_anal
         "Jurisdiction routing. Proposed to take part: Esterly Fire (Clatsop County), "
         "Northgate EMS (Clatsop County)."
     )
-    assert Event.objects.get(kind="incident.participants_routed").payload["proposed"] == [
-        "esterly-fire",
-        "northgate-ems",
-    ]
+    opened = Event.objects.get(target_id=str(incident.public_id))
+    assert opened.kind == "incident.opened"
+    assert [routing["dropped"] for routing in routings(opened)] == [[]]
 
 
 def test_an_auto_join_agreement_brings_the_agency_in_at_once(
@@ -160,21 +177,22 @@ def test_nobody_auto_joins_a_red_incident_and_the_event_names_no_content(
 
     assert states(incident)["esterly-fire"] == ("assisting", "proposed", "clatsop")
     tlp, addressed, payload = routed_events(incident)[0]
-    assert (tlp, addressed) == ("RED", ["esterly-fire"])
+    assert (tlp, addressed) == ("RED", ["esterly-fire", "northgate-ems"])
     assert set(payload) == {"agency", "jurisdiction", "auto_joined"}
+    assert "Informant" not in json.dumps(Event.objects.get(kind="incident.opened").payload)
     assert api_as(fire_analyst).get(f"{INCIDENTS}{incident.public_id}/").status_code == 404
 
 
 def test_the_lead_and_places_outside_the_exact_boundary_route_nobody(duty, agency, northgate):
     own = JurisdictionFactory(name="Harbor District", slug="harbor", boundary=square(-124.5, 45.5))
-    assign_responsibility(agency, own, "primary")
+    assign_responsibility(agency, own, "primary", actor=platform_operator())
     sandbar = JurisdictionFactory(name="Sandbar", slug="sandbar", boundary=SANDBAR)
-    assign_responsibility(northgate, sandbar, "primary")
+    assign_responsibility(northgate, sandbar, "primary", actor=platform_operator())
 
     incident = open_incident(duty)
 
     assert states(incident) == {"harbor-police": ("lead", "active", None)}
-    assert not Event.objects.filter(kind="incident.routed").exists()
+    assert routed_events(incident) == []
     assert not TimelineEntry.objects.filter(incident=incident).exists()
 
 
@@ -250,11 +268,31 @@ def _routing_queries(duty, jurisdictions: int, west: float) -> int:
     for number in range(jurisdictions):
         slug = f"ground-{west:g}-{number}"
         ground = JurisdictionFactory(name=f"Ground {number}", slug=slug, boundary=square(west, 0))
-        assign_responsibility(AgencyFactory(name=f"Unit {slug}", slug=slug), ground, "primary")
+        assign_responsibility(
+            AgencyFactory(name=f"Unit {slug}", slug=slug),
+            ground,
+            "primary",
+            actor=platform_operator(),
+        )
     with CaptureQueriesContext(connection) as queries:
         routed = route_incident(incident, actor=duty)
     assert len(routed) == jurisdictions
-    return len(queries)
+    # The verb's savepoint and its release are transaction control, not reads or writes.
+    control = ("SAVEPOINT", "RELEASE SAVEPOINT")
+    return sum(1 for query in queries.captured_queries if not query["sql"].startswith(control))
+
+
+def test_routing_on_its_own_is_one_event_addressed_to_the_agencies_routed(duty, northgate):
+    incident = open_incident(duty)
+    ground = JurisdictionFactory(name="Dock Ward", slug="dock", boundary=square(-124.5, 45.5))
+    assign_responsibility(northgate, ground, "primary", actor=platform_operator())
+
+    route_incident(incident, actor=duty)
+
+    event = Event.objects.filter(target_id=str(incident.public_id)).last()
+    assert event.kind == ROUTED_EVENT
+    assert [agency.slug for agency in event.agencies.all()] == ["northgate-ems"]
+    assert [told["agency"] for told in event.payload["routed"]] == ["northgate-ems"]
 
 
 def test_routing_costs_the_same_for_one_jurisdiction_and_ten(duty):

@@ -17,8 +17,8 @@ from incidents.services.command import ObjectiveInput
 from incidents.services.incidents import change_marking
 from incidents.services.sitreps import clean_figures, issue_sitrep
 from incidents.services.timeline import post_entry
+from ledger.models import Event
 from sharing.access import Access
-from sharing.models import Event
 from tests.cases import ApiBudgetCases, ApiCases, Call, PageCases
 from tests.factories import member_of
 

@@ -9,10 +9,10 @@ from django.utils import timezone
 from incidents.models import EntryKind, TimelineEntry
 from incidents.services import sharing as sharing_verbs
 from incidents.services.timeline import post_entry
+from ledger.models import Event
 from sharing.access import Access
-from sharing.models import Event
 from tests.cases import ApiCapabilityCases, ApiCases, Call
-from tests.factories import POINT, open_incident
+from tests.factories import POINT, open_incident, platform_operator
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +159,10 @@ def test_a_person_of_two_agencies_writes_for_the_one_they_name(
     from agencies import services as agency_services
 
     agency_services.add_member(
-        other_agency, user=analyst, role=other_agency.roles.get(slug="analyst")
+        other_agency,
+        user=analyst,
+        role=other_agency.roles.get(slug="analyst"),
+        actor=platform_operator(),
     )
     response = api_as(analyst).post(
         timeline_of(joint_incident), {"kind": "note", "text": "x", "agency": "esterly-fire"}

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import InternalError, connection, transaction
 
-from sharing import audit
-from sharing.models import AuditAction, AuditRecord
+from ledger import audit
+from ledger.models import AuditAction, AuditRecord
 
 
 def write(count):

@@ -19,11 +19,19 @@ from incidents.services import incidents as incident_verbs
 from incidents.services import sharing as sharing_verbs
 from incidents.services.participants import add_participant
 from incidents.services.timeline import post_entry
+from ledger.models import AuditAction, AuditRecord
 from sharing import grants, policy
 from sharing.access import Access
 from sharing.agreements import accept_agreement, renew_agreement, suspend_agreement
-from sharing.models import AuditAction, AuditRecord, SharingAgreement
-from tests.factories import AgencyFactory, agreement_between, issue_client, member_of, open_incident
+from sharing.models import SharingAgreement
+from tests.factories import (
+    AgencyFactory,
+    agreement_between,
+    issue_client,
+    member_of,
+    open_incident,
+    platform_operator,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -290,7 +298,9 @@ def test_a_person_in_the_lead_agency_and_a_partner_is_named_as_one_of_the_lead(
     api_as, agency, other_agency, duty, informant, red_agreement, other_admin
 ):
     liaison = member_of(other_agency, "analyst", username="esterly-fire.liaison")
-    agency_services.add_member(agency, user=liaison, role=agency.roles.get(slug="analyst"))
+    agency_services.add_member(
+        agency, user=liaison, role=agency.roles.get(slug="analyst"), actor=platform_operator()
+    )
 
     sharing_verbs.grant_person(informant, actor=duty, person=liaison)
     suspend_agreement(red_agreement, agency=other_agency, actor=other_admin, reason="Audit")

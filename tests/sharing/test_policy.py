@@ -14,7 +14,14 @@ from sharing import policy
 from sharing.access import Access
 from sharing.agreements import accept_agreement, renew_agreement, suspend_agreement
 from sharing.models import SharingAgreement
-from tests.factories import AgencyFactory, agreement_between, issue_client, member_of, open_incident
+from tests.factories import (
+    AgencyFactory,
+    agreement_between,
+    issue_client,
+    member_of,
+    open_incident,
+    platform_operator,
+)
 
 
 @pytest.fixture
@@ -136,7 +143,10 @@ def test_lowering_the_marking_needs_the_share_permission(agency, duty):
     commander = member_of(
         agency,
         agency_services.define_role(
-            agency, name="Watch Commander", capabilities=["view", "contribute", "command"]
+            agency,
+            name="Watch Commander",
+            capabilities=["view", "contribute", "command"],
+            actor=platform_operator(),
         ).slug,
     )
     incident_services.change_marking(incident, "AMBER+STRICT", actor=commander)
@@ -145,26 +155,30 @@ def test_lowering_the_marking_needs_the_share_permission(agency, duty):
 
 
 def test_a_capability_change_takes_effect_at_once_on_shared_incidents(agency, duty):
-    pio = agency_services.define_role(agency, name="Press Officer", capabilities=["view"])
+    pio = agency_services.define_role(
+        agency, name="Press Officer", capabilities=["view"], actor=platform_operator()
+    )
     officer = member_of(agency, pio.slug)
     incident = open_incident(duty)
     assert policy.permissions_on(officer, incident) == {"view"}
-    agency_services.change_role(pio, capabilities=["view", "contribute"])
+    agency_services.change_role(pio, capabilities=["view", "contribute"], actor=platform_operator())
     assert policy.permissions_on(officer, incident) == {"view", "contribute"}
-    agency_services.change_role(pio, capabilities=["administer"])
+    agency_services.change_role(pio, capabilities=["administer"], actor=platform_operator())
     assert policy.permissions_on(officer, incident) == frozenset()
 
 
 def test_a_role_defined_after_sharing_gets_the_agencys_grants(agency, duty):
     incident = open_incident(duty, title="Dock fire")
-    watch = agency_services.define_role(agency, name="Night Watch", capabilities=["view"])
+    watch = agency_services.define_role(
+        agency, name="Night Watch", capabilities=["view"], actor=platform_operator()
+    )
     assert seen_by(member_of(agency, watch.slug)) == {"Dock fire"}
     assert policy.can(duty, "view", incident)
 
 
 def test_a_deactivated_member_loses_access_at_once(duty, analyst):
     open_incident(duty, title="Dock fire")
-    agency_services.deactivate_member(analyst.memberships.get())
+    agency_services.deactivate_member(analyst.memberships.get(), actor=platform_operator())
     assert seen_by(analyst) == set()
 
 
@@ -172,7 +186,7 @@ def test_an_api_client_sees_what_a_person_in_its_role_sees(agency, duty, fire_an
     open_incident(duty, title="Dock fire")
     client, _ = issue_client(agency, "viewer")
     assert seen_by(client.account) == {"Dock fire"}
-    agency_services.revoke_api_client(client)
+    agency_services.revoke_api_client(client, actor=platform_operator())
     client.account.refresh_from_db()
     assert seen_by(client.account) == set()
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agencies import services as agency_services
-from tests.factories import member_of, open_incident
+from tests.factories import member_of, open_incident, platform_operator
 
 TABS = ("", "command/", "timeline/", "tasks/", "resources/", "sitreps/", "sharing/")
 ROLE_READ = 'SELECT "agencies_role"."id" AS "pk", "agencies_role"."group_id"'
@@ -35,6 +35,8 @@ def test_a_role_taken_away_counts_from_the_next_request(signed_in, agency, duty)
     url = f"/incidents/{incident.public_id}/"
     assert client.get(url).status_code == 200
 
-    agency_services.change_member(analyst.memberships.get(), is_active=False)
+    agency_services.change_member(
+        analyst.memberships.get(), is_active=False, actor=platform_operator()
+    )
 
     assert client.get(url).status_code == 404

@@ -10,7 +10,7 @@ from agencies import services
 from agencies.access import has_capability
 from agencies.capabilities import Capability
 from agencies.models import Membership
-from tests.factories import UserFactory, member_of
+from tests.factories import UserFactory, member_of, platform_operator
 
 MEMBERS = "/agency/harbor-police/members/"
 
@@ -153,7 +153,12 @@ def test_deactivation_shows_what_the_person_loses_before_anything_happens(
     signed_in, admin, agency, other_agency
 ):
     person = member_of(agency, "duty_officer", username="harbor-police.watch")
-    services.add_member(other_agency, user=person, role=other_agency.roles.get(slug="viewer"))
+    services.add_member(
+        other_agency,
+        user=person,
+        role=other_agency.roles.get(slug="viewer"),
+        actor=platform_operator(),
+    )
     membership = membership_of(person, agency)
 
     response = signed_in(admin).get(deactivate_url(membership))
@@ -293,7 +298,12 @@ def test_an_admin_of_one_agency_lands_on_its_members(signed_in, admin):
 
 
 def test_an_admin_of_two_agencies_chooses_one(signed_in, admin, other_agency):
-    services.add_member(other_agency, user=admin, role=other_agency.roles.get(slug="admin"))
+    services.add_member(
+        other_agency,
+        user=admin,
+        role=other_agency.roles.get(slug="admin"),
+        actor=platform_operator(),
+    )
 
     response = signed_in(admin).get("/agency/")
 

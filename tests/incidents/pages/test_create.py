@@ -9,7 +9,7 @@ from agencies import services as agency_services
 from coordination.errors import Invalid
 from incidents.models import Incident, Participant
 from incidents.views import create as create_view
-from tests.factories import city_of_port_calder, member_of
+from tests.factories import city_of_port_calder, member_of, platform_operator
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +36,10 @@ def form_data(**changes) -> dict:
 def port_calder(agency, other_agency):
     """The City of Port Calder: Harbor Police answers for it, Esterly Fire supports."""
     city = city_of_port_calder()
-    agency_services.assign_responsibility(agency, city, "primary")
-    agency_services.assign_responsibility(other_agency, city, "supporting")
+    agency_services.assign_responsibility(agency, city, "primary", actor=platform_operator())
+    agency_services.assign_responsibility(
+        other_agency, city, "supporting", actor=platform_operator()
+    )
     return city
 
 
@@ -46,7 +48,10 @@ def two_hats(agency, other_agency):
     """A duty officer for both Harbor Police and Esterly Fire."""
     person = member_of(agency, "duty_officer", username="two.hats")
     agency_services.add_member(
-        other_agency, user=person, role=other_agency.roles.get(slug="duty_officer")
+        other_agency,
+        user=person,
+        role=other_agency.roles.get(slug="duty_officer"),
+        actor=platform_operator(),
     )
     return person
 

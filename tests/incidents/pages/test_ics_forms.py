@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from incidents.models import Task
 from incidents.services import command
-from sharing.models import AuditAction, AuditRecord
+from ledger.models import AuditAction, AuditRecord
 from tests.factories import member_of
 
 NOW = timezone.now().replace(second=0, microsecond=0)

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from incidents.models import IncidentShare
 from incidents.services import sharing as sharing_verbs
+from ledger.models import AuditAction, AuditRecord
 from sharing import policy
 from sharing.access import Access
-from sharing.models import AuditAction, AuditRecord, ShareKind
+from sharing.models import ShareKind
 from tests.cases import Call, PageCases
 from tests.factories import AgencyFactory, member_of
 

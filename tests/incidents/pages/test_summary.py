@@ -11,8 +11,8 @@ from incidents.services.command import ObjectiveInput, open_period
 from incidents.services.incidents import change_status
 from incidents.services.sharing import grant_person
 from incidents.services.timeline import post_entry
+from ledger.models import AuditAction, AuditRecord
 from sharing.access import Access
-from sharing.models import AuditAction, AuditRecord
 from tests.cases import Call, PageCases
 from tests.factories import open_incident, square
 

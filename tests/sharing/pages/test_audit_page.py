@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from sharing import audit
-from sharing.models import AuditAction, AuditRecord
+from ledger import audit
+from ledger.models import AuditAction, AuditRecord
 from tests.factories import agreement_between
 
 AUDIT = "/agency/harbor-police/audit/"
@@ -60,6 +60,7 @@ def test_the_admin_reads_the_trail_newest_first_under_a_verified_chain(
         "Agreement accepted",
         "Agreement proposed",
         "Agreement proposed",
+        "Member added",
     ]
     page = response.content.decode()
     total = AuditRecord.objects.count()
@@ -106,7 +107,8 @@ def test_filters_narrow_the_trail_and_stay_in_the_url(
     assert len(by_actor) == 2
     assert len(by_type) == 4
     assert before == []
-    assert len(today) == 5
+    # The five of the agreement, and the admin's own joining.
+    assert len(today) == 6
     page = browser.get(AUDIT, {"action": "agreement_accepted"}).content.decode()
     assert '<option value="agreement_accepted" selected>' in page
     assert '<option value="sharing.sharingagreement">sharing.sharingagreement</option>' in page

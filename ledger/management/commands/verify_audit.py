@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sharing import audit
+from ledger import audit
 
 
 class Command(BaseCommand):
