@@ -97,6 +97,13 @@ def register_agency(
     """Create an agency with its five built-in roles (and their groups)."""
     with _operator_verb(actor=actor) as change:
         agency = _register(name=name, slug=slug, kind=kind, parent=parent, **contact)
+        change.audit(
+            AuditAction.AGENCY_REGISTERED,
+            agency=agency,
+            other_agency=parent,
+            target=agency,
+            detail={"slug": slug, "kind": kind, "parent": parent.slug if parent else None},
+        )
         _describe(change, "agency.registered", agency, agency)
     return agency
 
@@ -122,9 +129,21 @@ def _register(*, name: str, slug: str, kind: str, parent: Agency | None, **conta
 
 
 def set_agency_parent(agency: Agency, parent: Agency | None, *, actor) -> Agency:
-    """Move an agency (and everything below it) under a new parent."""
+    """Move an agency (and everything below it) under a new parent. Audited: the hierarchy
+    decides what is shared inside one organisation without an agreement."""
     with _operator_verb(actor=actor, lock=agency) as change:
+        before = change.row.parent
         agency = _move(change.row, parent)
+        change.audit(
+            AuditAction.AGENCY_MOVED,
+            agency=agency,
+            other_agency=parent,
+            target=agency,
+            detail={
+                "from": before.slug if before else None,
+                "to": parent.slug if parent else None,
+            },
+        )
         _describe(change, "agency.updated", agency, agency, changed=["parent"])
     return agency
 
@@ -171,10 +190,17 @@ def update_agency_contacts(
 def set_agency_active(agency: Agency, active: bool, *, actor) -> Agency:
     """Deactivating an agency takes every role from its members and clients at once."""
     with _operator_verb(actor=actor) as change:
+        if agency.is_active == active:
+            return agency
         agency.is_active = active
         agency.save(update_fields=["is_active", "updated_at"])
         for user in _accounts_of(agency):
             sync_role_groups(user)
+        change.audit(
+            AuditAction.AGENCY_REACTIVATED if active else AuditAction.AGENCY_DEACTIVATED,
+            agency=agency,
+            target=agency,
+        )
         _describe(change, "agency.updated", agency, agency, changed=["is_active"])
     return agency
 

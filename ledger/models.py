@@ -39,6 +39,10 @@ class AuditAction(models.TextChoices):
     API_CLIENT_ISSUED = "api_client_issued", "API client issued"
     API_CLIENT_UPDATED = "api_client_updated", "API client changed"
     API_CLIENT_REVOKED = "api_client_revoked", "API client revoked"
+    AGENCY_REGISTERED = "agency_registered", "Agency registered"
+    AGENCY_MOVED = "agency_moved", "Agency moved in the hierarchy"
+    AGENCY_DEACTIVATED = "agency_deactivated", "Agency deactivated"
+    AGENCY_REACTIVATED = "agency_reactivated", "Agency reactivated"
 
 
 class AuditRecord(models.Model):

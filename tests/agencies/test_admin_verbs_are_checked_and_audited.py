@@ -150,3 +150,26 @@ def test_the_operator_sets_a_new_agency_up_before_it_has_administrators(staff):
     assert first.role.slug == "admin"
     record = AuditRecord.objects.get(action=AuditAction.MEMBER_ADDED, agency=port)
     assert record.actor == staff
+
+
+def test_what_decides_sharing_about_an_agency_is_on_its_trail(staff, agency, other_agency):
+    """Registering, moving and (de)activating an agency change what it shares without an
+    agreement and who holds roles there: each is on the agency's own trail, once."""
+    port = services.register_agency(actor=staff, name="Port", slug="port", kind="public_works")
+    services.set_agency_parent(port, agency, actor=staff)
+    services.set_agency_active(port, False, actor=staff)
+    services.set_agency_active(port, False, actor=staff)
+    services.set_agency_active(port, True, actor=staff)
+
+    trail = AuditRecord.objects.filter(agency=port).order_by("id")
+    assert [(r.action, r.actor, r.detail) for r in trail] == [
+        (
+            AuditAction.AGENCY_REGISTERED,
+            staff,
+            {"slug": "port", "kind": "public_works", "parent": None},
+        ),
+        (AuditAction.AGENCY_MOVED, staff, {"from": None, "to": agency.slug}),
+        (AuditAction.AGENCY_DEACTIVATED, staff, {}),
+        (AuditAction.AGENCY_REACTIVATED, staff, {}),
+    ]
+    assert trail[1].other_agency == agency

@@ -254,6 +254,7 @@ def test_another_agencys_administrator_sees_only_their_own_sign_in(
     assert trail(northgate) == [
         ("login", "northgate-ems", None, "", False),
         ("member_added", "northgate-ems", None, "northgate-ems.admin", False),
+        ("agency_registered", "northgate-ems", None, "Northgate EMS", False),
     ]
     assert northgate.get(f"{AUDIT}{record.pk}/").status_code == 404
 
@@ -356,16 +357,16 @@ def test_listing_records_costs_the_same_for_few_or_many(
     harbor = api_as(admin)
     # Two of the six are the policy's: the reader's roles, and which of the page's
     # incidents they may see now (one statement for the page, as `as_read_by` asks).
-    # The trail holds the incident's opening, the admin's sign-in, and the two members'
-    # joining.
+    # The trail holds the agency's registration, the incident's opening, the admin's
+    # sign-in, and the two members' joining.
     with django_assert_max_num_queries(6) as few:
-        assert harbor.get(AUDIT).json()["count"] == 4
+        assert harbor.get(AUDIT).json()["count"] == 5
 
     for step in ("active", "contained", "closed"):
         change_status(incident, step, actor=duty, reason=f"Now {step}")
         record_view(incident, actor=duty)
     with django_assert_max_num_queries(6) as many:
-        assert harbor.get(AUDIT).json()["count"] == 10
+        assert harbor.get(AUDIT).json()["count"] == 11
 
     assert len(many) == len(few)
 

@@ -240,8 +240,9 @@ def test_the_list_costs_the_same_whatever_the_page_size(
         every, _ = read(harbor, page_size=200)
 
     assert len(few) == 3
-    # Ten about the incidents and agreements, two of the members' joining.
-    assert len(every) == 12
+    # Ten about the incidents and agreements, two of the members' joining, one of the
+    # agency's registration.
+    assert len(every) == 13
     assert {item["withheld"] for item in every} == {True, False}
 
 

@@ -61,6 +61,7 @@ def test_the_admin_reads_the_trail_newest_first_under_a_verified_chain(
         "Agreement proposed",
         "Agreement proposed",
         "Member added",
+        "Agency registered",
     ]
     page = response.content.decode()
     total = AuditRecord.objects.count()
@@ -107,8 +108,8 @@ def test_filters_narrow_the_trail_and_stay_in_the_url(
     assert len(by_actor) == 2
     assert len(by_type) == 4
     assert before == []
-    # The five of the agreement, and the admin's own joining.
-    assert len(today) == 6
+    # The five of the agreement, the admin's own joining, and the agency's registration.
+    assert len(today) == 7
     page = browser.get(AUDIT, {"action": "agreement_accepted"}).content.decode()
     assert '<option value="agreement_accepted" selected>' in page
     assert '<option value="sharing.sharingagreement">sharing.sharingagreement</option>' in page
