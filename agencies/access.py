@@ -6,6 +6,7 @@ groups means a change to a role's capabilities counts at once for everyone holdi
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count
 
 from agencies.capabilities import Capability
 from agencies.error_codes import AgencyErrorCode as Code
@@ -20,6 +21,16 @@ def roles_held(user: Principal):
     if not user.is_authenticated:
         return Role.objects.none()
     return Role.objects.filter(group__user=user, agency__is_active=True)
+
+
+def least_privileged_role(agency: Agency) -> Role | None:
+    """The agency's role carrying the fewest capabilities (built-in first, then by name):
+    what a form offers first, so that giving more is a choice, never a default."""
+    return (
+        agency.roles.annotate(carried=Count("capability_grants"))
+        .order_by("carried", "-is_builtin", "name")
+        .first()
+    )
 
 
 def agencies_with(user: Principal, capability: Capability):

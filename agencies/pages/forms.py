@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from agencies.access import least_privileged_role
 from agencies.models import Agency, ApiScope
 from coordination.forms import PortalForm
 
@@ -27,6 +28,12 @@ def _role_field(agency: Agency, **kwargs) -> RoleField:
     return RoleField(queryset=agency.roles.all(), to_field_name="slug", empty_label=None, **kwargs)
 
 
+def _offer_least_privilege_first(form: PortalForm, agency: Agency) -> None:
+    """A new member or client starts in the least privileged role: more is a choice."""
+    if not form.is_bound:
+        form.fields["role"].initial = least_privileged_role(agency)
+
+
 class AddMemberForm(PortalForm):
     user = forms.CharField(
         label="Person",
@@ -37,6 +44,7 @@ class AddMemberForm(PortalForm):
     def __init__(self, agency: Agency, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"] = _role_field(agency, label="Role")
+        _offer_least_privilege_first(self, agency)
 
     def clean_user(self):
         given = self.cleaned_data["user"].strip()
@@ -79,4 +87,5 @@ class ApiClientForm(PortalForm):
             label="Role",
             help_text="The client may do exactly what a person in this role may do.",
         )
+        _offer_least_privilege_first(self, agency)
         self.order_fields(["name", "role", "scopes", "expires_at"])

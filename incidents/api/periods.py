@@ -17,7 +17,7 @@ INCIDENT_PARAMETER = OpenApiParameter(
     "incident_id", str, OpenApiParameter.PATH, description="Incident id (UUID)"
 )
 PERIOD_PARAMETER = OpenApiParameter(
-    "pk", str, OpenApiParameter.PATH, description="Operational period id (UUID)"
+    "id", str, OpenApiParameter.PATH, description="Operational period id (UUID)"
 )
 
 

@@ -22,7 +22,7 @@ INCIDENT_PARAMETER = OpenApiParameter(
     "incident_id", str, OpenApiParameter.PATH, description="Incident id (UUID)"
 )
 POSITION_PARAMETER = OpenApiParameter(
-    "pk", str, OpenApiParameter.PATH, description="Position id (UUID)"
+    "id", str, OpenApiParameter.PATH, description="Position id (UUID)"
 )
 PERIOD_QUERY = OpenApiParameter(
     "period",

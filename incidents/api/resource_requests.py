@@ -28,7 +28,7 @@ INCIDENT_PARAMETER = OpenApiParameter(
     "incident_id", str, OpenApiParameter.PATH, description="Incident id (UUID)"
 )
 REQUEST_PARAMETER = OpenApiParameter(
-    "pk", str, OpenApiParameter.PATH, description="Resource request id (UUID)"
+    "id", str, OpenApiParameter.PATH, description="Resource request id (UUID)"
 )
 
 

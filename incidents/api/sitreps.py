@@ -21,7 +21,7 @@ INCIDENT_PARAMETER = OpenApiParameter(
     "incident_id", str, OpenApiParameter.PATH, description="Incident id (UUID)"
 )
 REPORT_PARAMETER = OpenApiParameter(
-    "pk", str, OpenApiParameter.PATH, description="Situation report id (UUID)"
+    "id", str, OpenApiParameter.PATH, description="Situation report id (UUID)"
 )
 
 

@@ -25,7 +25,7 @@ User = get_user_model()
 INCIDENT_PARAMETER = OpenApiParameter(
     "incident_id", str, OpenApiParameter.PATH, description="Incident id (UUID)"
 )
-TASK_PARAMETER = OpenApiParameter("pk", str, OpenApiParameter.PATH, description="Task id (UUID)")
+TASK_PARAMETER = OpenApiParameter("id", str, OpenApiParameter.PATH, description="Task id (UUID)")
 
 PRIORITY_RANK = Case(
     *(When(priority=value, then=Value(rank)) for rank, value in enumerate(Priority.values)),

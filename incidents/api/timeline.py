@@ -22,7 +22,7 @@ from sharing.markings import TLP
 INCIDENT_PARAMETER = OpenApiParameter(
     "incident_id", str, OpenApiParameter.PATH, description="Incident id (UUID)"
 )
-ENTRY_PARAMETER = OpenApiParameter("pk", str, OpenApiParameter.PATH, description="Entry id (UUID)")
+ENTRY_PARAMETER = OpenApiParameter("id", str, OpenApiParameter.PATH, description="Entry id (UUID)")
 
 
 class TimelineFilter(django_filters.FilterSet):

@@ -224,3 +224,10 @@ def test_the_list_costs_the_same_for_few_and_many(
     with django_assert_max_num_queries(10):
         page = browser.get(CLIENTS)
     assert page.content.decode().count('<tr id="client-') == 13
+
+
+def test_a_new_client_is_offered_the_least_privileged_role_first(signed_in, admin):
+    page = signed_in(admin).get(CLIENTS).content.decode()
+
+    assert '<option value="viewer" selected>' in page
+    assert '<option value="admin" selected>' not in page

@@ -333,3 +333,11 @@ def test_the_members_list_costs_the_same_for_few_and_many(
     with django_assert_max_num_queries(12):
         page = client.get(MEMBERS)
     assert page.content.decode().count('<tr id="member-') == 16
+
+
+def test_adding_a_person_offers_the_least_privileged_role_first(signed_in, admin, agency):
+    page = signed_in(admin).get(MEMBERS).content.decode()
+    add_form = page[page.index('name="user"') :]
+
+    assert '<option value="viewer" selected>' in add_form
+    assert '<option value="admin" selected>' not in add_form
