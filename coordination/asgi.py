@@ -15,7 +15,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402 - needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from coordination.reason_phrases import fill_twisted_reason_phrases  # noqa: E402
 from coordination.routing import websocket_urlpatterns  # noqa: E402
+
+fill_twisted_reason_phrases()
 
 application = ProtocolTypeRouter(
     {
