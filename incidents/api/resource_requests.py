@@ -15,6 +15,7 @@ from incidents.api.base import IncidentChildViewSet
 from incidents.api.tasks import PRIORITY_RANK, AgencyNameSerializer, PriorityRankOrdering
 from incidents.models import (
     COMMON_RESOURCE_KINDS,
+    MAX_QUANTITY,
     Priority,
     ResourceRequest,
     ResourceRequestStep,
@@ -116,7 +117,7 @@ class ResourceRequestCreateSerializer(StrictSerializerMixin, serializers.Seriali
     resource_type = serializers.CharField(
         max_length=120, required=False, allow_blank=True, help_text="NIMS type, e.g. Type 1"
     )
-    quantity = serializers.IntegerField(min_value=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
     details = serializers.CharField(required=False, allow_blank=True)
     needed_by = serializers.DateTimeField(required=False, allow_null=True)
     delivery_location = serializers.CharField(max_length=300, required=False, allow_blank=True)
@@ -129,7 +130,7 @@ class ResourceRequestCreateSerializer(StrictSerializerMixin, serializers.Seriali
 class ResourceRequestUpdateSerializer(StrictSerializerMixin, serializers.Serializer):
     resource_kind = serializers.CharField(max_length=120, required=False)
     resource_type = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    quantity = serializers.IntegerField(min_value=1, required=False)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, required=False)
     details = serializers.CharField(required=False, allow_blank=True)
     needed_by = serializers.DateTimeField(required=False, allow_null=True)
     delivery_location = serializers.CharField(max_length=300, required=False, allow_blank=True)

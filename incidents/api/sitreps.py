@@ -13,6 +13,7 @@ from agencies.models import Agency
 from coordination.api import StrictSerializerMixin
 from incidents.api.base import IncidentChildViewSet
 from incidents.ics import sitrep
+from incidents.ics.sitrep import MAX_FIGURE
 from incidents.models import SituationReport
 from incidents.services import sitreps as verbs
 from sharing.markings import TLP
@@ -61,14 +62,19 @@ class SituationReportDetailSerializer(SituationReportSerializer):
         read_only_fields = fields
 
 
+def _count() -> serializers.IntegerField:
+    """One figure of the report: a count of people or structures, bounded."""
+    return serializers.IntegerField(min_value=0, max_value=MAX_FIGURE, required=False)
+
+
 class FiguresSerializer(StrictSerializerMixin, serializers.Serializer):
-    fatalities = serializers.IntegerField(min_value=0, required=False)
-    injured = serializers.IntegerField(min_value=0, required=False)
-    missing = serializers.IntegerField(min_value=0, required=False)
-    evacuated = serializers.IntegerField(min_value=0, required=False)
-    sheltered = serializers.IntegerField(min_value=0, required=False)
-    structures_destroyed = serializers.IntegerField(min_value=0, required=False)
-    structures_damaged = serializers.IntegerField(min_value=0, required=False)
+    fatalities = _count()
+    injured = _count()
+    missing = _count()
+    evacuated = _count()
+    sheltered = _count()
+    structures_destroyed = _count()
+    structures_damaged = _count()
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True)
 
 

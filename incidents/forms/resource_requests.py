@@ -12,6 +12,7 @@ from agencies.capabilities import Capability
 from coordination.forms import PortalForm
 from incidents.forms.tasks import UNFINISHED, local_datetime_field
 from incidents.models import (
+    MAX_QUANTITY,
     OPEN_REQUEST_STATUSES,
     Priority,
     ResourceStatus,
@@ -33,7 +34,7 @@ class RequestFieldsForm(PortalForm):
     resource_type = forms.CharField(
         label="NIMS type", max_length=120, required=False, help_text="For example Type 1."
     )
-    quantity = forms.IntegerField(min_value=1, initial=1)
+    quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, initial=1)
     priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
     needed_by = local_datetime_field("Needed by")
     delivery_location = forms.CharField(

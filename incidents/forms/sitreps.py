@@ -7,8 +7,9 @@ rule, and its refusal comes back beside the figures.
 from django import forms
 
 from coordination.forms import PortalForm
-from incidents.ics.sitrep import FIGURE_COUNTS, FIGURE_NOTES
+from incidents.ics.sitrep import FIGURE_COUNTS, FIGURE_NOTES, MAX_FIGURE
 
+WHOLE_NUMBER = f"Enter a whole number from 0 to {MAX_FIGURE:,}, or leave it blank."
 COUNT_LABELS = {
     "fatalities": "Fatalities",
     "injured": "Injured",
@@ -42,11 +43,13 @@ class SitrepForm(PortalForm):
             self.fields[name] = forms.IntegerField(
                 required=False,
                 min_value=0,
+                max_value=MAX_FIGURE,
                 label=COUNT_LABELS[name],
-                widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+                widget=forms.NumberInput(attrs={"step": 1, "inputmode": "numeric"}),
                 error_messages={
-                    "invalid": "Enter a whole number, 0 or more, or leave it blank.",
-                    "min_value": "Enter a whole number, 0 or more, or leave it blank.",
+                    "invalid": WHOLE_NUMBER,
+                    "min_value": WHOLE_NUMBER,
+                    "max_value": WHOLE_NUMBER,
                 },
             )
         # Notes last, after the counts they explain.

@@ -41,6 +41,9 @@ FIGURE_COUNTS = (
     "structures_damaged",
 )
 FIGURE_NOTES = "notes"
+# The largest count a report may give: more than any region's population, so a real
+# figure always fits and a slip of the keyboard is refused.
+MAX_FIGURE = 100_000_000
 FIGURE_LABELS = (
     ("fatalities", "Fatalities"),
     ("injured", "Injured"),

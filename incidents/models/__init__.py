@@ -25,6 +25,7 @@ from incidents.models.sitrep import SituationReport
 from incidents.models.timeline import AUTHORED_KINDS, EntryKind, TimelineEntry
 from incidents.models.work import (
     COMMON_RESOURCE_KINDS,
+    MAX_QUANTITY,
     OPEN_REQUEST_STATUSES,
     OPEN_TASK_STATUSES,
     Priority,
@@ -48,6 +49,7 @@ from incidents.models.workflows import (
 __all__ = [
     "AUTHORED_KINDS",
     "COMMON_RESOURCE_KINDS",
+    "MAX_QUANTITY",
     "NOTE_REQUIRED",
     "OPEN_REQUEST_STATUSES",
     "OPEN_TASK_STATUSES",

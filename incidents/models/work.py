@@ -87,6 +87,9 @@ OPEN_REQUEST_STATUSES = (
 )
 
 # Common NIMS resource kinds, offered as suggestions; the field takes any text.
+# The most of one kind a single request may ask for: far beyond any real mutual-aid ask,
+# well inside the database's integer, so a typo is refused rather than stored or a 500.
+MAX_QUANTITY = 100_000
 COMMON_RESOURCE_KINDS = (
     "Ambulance (ground)",
     "Engine (fire)",

@@ -15,6 +15,7 @@ from coordination.concurrency import changed
 from coordination.errors import Conflict, Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import (
+    MAX_QUANTITY,
     NOTE_REQUIRED,
     Incident,
     Priority,
@@ -50,9 +51,13 @@ def _check_fields(fields: dict) -> None:
     if "quantity" in fields and (
         isinstance(fields["quantity"], bool)
         or not isinstance(fields["quantity"], int)
-        or fields["quantity"] < 1
+        or not 1 <= fields["quantity"] <= MAX_QUANTITY
     ):
-        raise Invalid(Code.INVALID_QUANTITY, "Ask for at least one.", field="quantity")
+        raise Invalid(
+            Code.INVALID_QUANTITY,
+            f"Ask for at least one and at most {MAX_QUANTITY:,}.",
+            field="quantity",
+        )
     if "resource_kind" in fields and not str(fields["resource_kind"]).strip():
         raise Invalid(Code.INVALID, "Name the kind of resource.", field="resource_kind")
     if "priority" in fields and fields["priority"] not in Priority.values:

@@ -11,6 +11,7 @@ from incidents.error_codes import IncidentErrorCode as Code
 from incidents.ics.sitrep import (
     FIGURE_COUNTS,
     FIGURE_NOTES,
+    MAX_FIGURE,
     build_snapshot,
     compute_digest,
     current_period,
@@ -34,10 +35,12 @@ def clean_figures(figures: dict) -> dict:
     for name in FIGURE_COUNTS:
         value = figures.get(name)
         if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or value < 0
+            isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_FIGURE
         ):
             raise Invalid(
-                Code.INVALID_FIGURES, f"{name} must be a whole number, 0 or more.", field="figures"
+                Code.INVALID_FIGURES,
+                f"{name} must be a whole number from 0 to {MAX_FIGURE:,}.",
+                field="figures",
             )
     if not isinstance(figures.get(FIGURE_NOTES, ""), str):
         raise Invalid(Code.INVALID_FIGURES, "notes must be text.", field="figures")

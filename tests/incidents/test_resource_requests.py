@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from coordination.errors import Invalid
 from incidents.models import (
     COMMON_RESOURCE_KINDS,
     RESOURCE_STEPS,
@@ -142,6 +143,7 @@ def test_a_responder_may_ask_for_their_agency(api_as, fire_responder, joint_inci
         ({"supplying_agency": "harbor-police"}, 400, "same_agency"),
         ({"requesting_agency": "esterly-fire"}, 403, "not_a_member"),
         ({"quantity": 0}, 400, "invalid"),
+        ({"quantity": 99_999_999_999_999}, 400, "invalid"),
         ({"delivery_point": {"type": "Point", "coordinates": [500, 0]}}, 400, "invalid_location"),
     ],
 )
@@ -435,3 +437,18 @@ class TestEveryResourceRequestAddress(ApiCases):
     def unchanged(self, engines):
         requests = engines.incident.resource_requests
         return lambda: list(requests.values_list("status", "quantity"))
+
+
+@pytest.mark.parametrize("quantity", [0, 100_001, 99_999_999_999_999])
+def test_a_quantity_beyond_any_real_ask_is_refused_by_the_verb_too(duty, joint_incident, quantity):
+    with pytest.raises(Invalid) as refusal:
+        verbs.request_resources(
+            joint_incident,
+            actor=duty,
+            supplying_agency=joint_incident.participants.get(part="unified_command").agency,
+            resource_kind="Engine (fire)",
+            quantity=quantity,
+        )
+
+    assert (refusal.value.code, refusal.value.field) == ("invalid_quantity", "quantity")
+    assert not joint_incident.resource_requests.exists()

@@ -170,7 +170,13 @@ def test_reports_are_numbered_per_incident_and_listed_newest_first(
 
 @pytest.mark.parametrize(
     "figures",
-    [{"injured": -1}, {"injured": "three"}, {"looters": 4}, {"injured": 1.5}],
+    [
+        {"injured": -1},
+        {"injured": "three"},
+        {"looters": 4},
+        {"injured": 1.5},
+        {"evacuated": 99_999_999_999_999},
+    ],
 )
 def test_figures_must_be_known_whole_counts(api_as, analyst, joint_incident, problem, figures):
     response = api_as(analyst).post(sitreps_of(joint_incident), {"figures": figures}, format="json")
@@ -184,6 +190,10 @@ def test_the_verb_itself_refuses_figures_it_does_not_know():
     with pytest.raises(Invalid) as refused:
         clean_figures({"injured": True})
     assert refused.value.code == "invalid_figures"
+    with pytest.raises(Invalid) as beyond:
+        clean_figures({"evacuated": 100_000_001})
+    assert beyond.value.code == "invalid_figures"
+    assert clean_figures({"evacuated": 100_000_000}) == {"evacuated": 100_000_000}
 
 
 def test_the_preview_shows_the_snapshot_without_issuing(api_as, analyst, joint_incident, period):

@@ -84,7 +84,7 @@ def test_a_preview_with_a_wrong_figure_says_what_to_fix(signed_in, analyst, inci
     response = signed_in(analyst).get(preview_url(incident), {"injured": "many"})
 
     assert response.status_code == 422
-    assert "Injured: Enter a whole number, 0 or more, or leave it blank." in (
+    assert "Injured: Enter a whole number from 0 to 100,000,000, or leave it blank." in (
         response.content.decode()
     )
 
@@ -120,7 +120,9 @@ def test_a_negative_figure_is_refused_beside_its_field(signed_in, analyst, incid
 
     assert response.status_code == 422
     page = response.content.decode()
-    assert field_errors(page, "injured") == ["Enter a whole number, 0 or more, or leave it blank."]
+    assert field_errors(page, "injured") == [
+        "Enter a whole number from 0 to 100,000,000, or leave it blank."
+    ]
     assert field_errors(page, "evacuated") == []
     assert 'aria-invalid="true"' in page
     assert not SituationReport.objects.exists()
