@@ -102,6 +102,7 @@ def post_entry(page: Page):
         context = {
             **page.context("timeline"),
             "entry": entry,
+            "entry_count": visible_entries(page).count(),
             "entry_form": new_entry_form(incident),
             "posted": True,
         }

@@ -92,6 +92,7 @@ def test_an_analyst_posts_an_entry_without_javascript(signed_in, incident, analy
 
 
 def test_with_htmx_the_entry_is_prepended_and_the_form_reset(signed_in, incident, analyst):
+    post_entry(incident, actor=analyst, kind="observation", text="Smoke seen")
     response = signed_in(analyst).post(
         post_url(incident),
         {"kind": "decision", "text": "Evacuate block 7", "tlp": "AMBER+STRICT"},
@@ -106,6 +107,10 @@ def test_with_htmx_the_entry_is_prepended_and_the_form_reset(signed_in, incident
     assert '<span class="tlp tlp-amber-strict">TLP:AMBER+STRICT</span>' in fragment
     assert re.search(r'<textarea name="text"[^>]*>\s*</textarea>', fragment)
     assert "Your entry was added to the timeline." in fragment
+    # The count on the tab counts the new entry too (the first post and this one), swapped
+    # in beside the list.
+    count = '<p class="muted" id="timeline-count" hx-swap-oob="true">2 entries, newest first.</p>'
+    assert count in fragment
     assert "<html" not in fragment
 
 
