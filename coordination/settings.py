@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "coordination.body_limit.RequestBodyLimitMiddleware",
     "axes.middleware.AxesMiddleware",
     "coordination.idempotency.IdempotencyKeyMiddleware",
     "sharing.middleware.RolesPerRequestMiddleware",

@@ -294,3 +294,22 @@ def test_a_page_costs_the_same_queries_however_long_the_log(
         response = client.get(timeline_of(joint_incident))
 
     assert response.status_code == 200
+
+
+def test_a_post_larger_than_the_portal_takes_is_refused_on_its_own_page(
+    signed_in, settings, incident, analyst
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_000
+    form = {"kind": "note", "text": "x" * 5_000, "tlp": "AMBER"}
+    browser = signed_in(analyst)
+
+    page = browser.post(post_url(incident), form)
+    fragment = browser.post(post_url(incident), form, HTTP_HX_REQUEST="true")
+
+    assert (page.status_code, fragment.status_code) == (413, 413)
+    said = "That is more than the portal takes in one go (2.0\xa0KB). Nothing was saved"
+    assert said in page.content.decode()
+    assert "<html" in page.content.decode()
+    assert said in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()
+    assert not TimelineEntry.objects.filter(incident=incident, kind="note").exists()
