@@ -21,6 +21,8 @@ class IncidentErrorCode(models.TextChoices):
     MARKING_LOOSER_THAN_INCIDENT = "marking_looser_than_incident"
     MARKING_LOOSER_THAN_CORRECTED = "marking_looser_than_corrected"
     UNKNOWN_ENTRY = "unknown_entry"
+    ENTRY_NOT_CORRECTABLE = "entry_not_correctable"
+    NOT_THE_ENTRYS_AGENCY = "not_the_entrys_agency"
     OCCURRED_IN_FUTURE = "occurred_in_future"
     INVALID_FIGURES = "invalid_figures"
     PERIOD_OVERLAPS = "period_overlaps"

@@ -27,6 +27,15 @@ AUTHORED_KINDS = (
 )
 
 
+def correctable_by(entry: "TimelineEntry", *, commanding: bool, agency_ids) -> bool:
+    """Whether a reader may put this entry right: a person's entry, by its own agency (a
+    role there that contributes, `agency_ids`) or by the incident's command. Concord's
+    own lines record what it did and are not corrected."""
+    if entry.kind not in AUTHORED_KINDS:
+        return False
+    return commanding or entry.agency_id in agency_ids
+
+
 class TimelineEntry(models.Model):
     """One line of an incident's log. Never changed or deleted (the database refuses);
     a correction is a new entry that names the one it corrects.

@@ -11,12 +11,14 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from agencies.access import agencies_with
 from agencies.capabilities import Capability
 from agencies.geo import parse_point
 from agencies.models import Agency
 from coordination.errors import Forbidden, Invalid
 from incidents.error_codes import IncidentErrorCode as Code
 from incidents.models import AUTHORED_KINDS, Incident, TimelineEntry
+from incidents.models.timeline import correctable_by
 from incidents.services.actors import acting_agency
 from incidents.services.verbs import describe
 from ledger.audit import label_of
@@ -67,6 +69,30 @@ def _clean_location(location: dict | None) -> None:
         raise Invalid(Code.INVALID_LOCATION, exc.messages[0], field="location") from exc
 
 
+def contributing_agency_ids(actor) -> frozenset:
+    """The agencies whose entries the actor may correct: where they hold a contributing role."""
+    return frozenset(agencies_with(actor, Capability.CONTRIBUTE).values_list("pk", flat=True))
+
+
+def check_correctable(actor, incident: Incident, entry: TimelineEntry) -> None:
+    """Refuse a correction of a system line, or of another agency's entry by someone who
+    does not command the incident."""
+    if entry.kind not in AUTHORED_KINDS:
+        raise Invalid(
+            Code.ENTRY_NOT_CORRECTABLE,
+            "Concord's own lines record what it did; they are not corrected.",
+            field="corrects",
+        )
+    commanding = policy.can(actor, "command", incident)
+    if not correctable_by(entry, commanding=commanding, agency_ids=contributing_agency_ids(actor)):
+        author = entry.agency.name if entry.agency_id else "its author's agency"
+        raise Forbidden(
+            Code.NOT_THE_ENTRYS_AGENCY,
+            f"Only {author} or the incident's command may correct this entry.",
+            field="corrects",
+        )
+
+
 def _corrected_entry(actor, incident: Incident, corrects, tlp: str) -> TimelineEntry | None:
     """The entry being corrected: one of this incident's that the actor can see."""
     if corrects is None:
@@ -79,6 +105,7 @@ def _corrected_entry(actor, incident: Incident, corrects, tlp: str) -> TimelineE
             "There is no entry with this id on this incident that you can see.",
             field="corrects",
         )
+    check_correctable(actor, incident, target)
     if is_stricter(target.tlp, tlp):
         raise Invalid(
             Code.MARKING_LOOSER_THAN_CORRECTED,

@@ -14,6 +14,7 @@ from coordination.errors import Forbidden, Invalid
 from incidents import selectors
 from incidents.forms.timeline import EntryForm, TimelineFilterForm
 from incidents.models import AUTHORED_KINDS, EntryKind
+from incidents.models.timeline import correctable_by
 from incidents.services import timeline as verbs
 from incidents.views.base import Page, incident_page
 from incidents.views.runner import finish, run
@@ -49,6 +50,16 @@ def new_entry_form(incident, data=None) -> EntryForm:
     return EntryForm(data, initial={"tlp": incident.tlp}, auto_id="entry-form-%s")
 
 
+def _offer_corrections(page: Page, listed) -> None:
+    """Mark the listed entries this reader may correct (one query for the whole page)."""
+    may_contribute = page.may("contribute")
+    agency_ids = verbs.contributing_agency_ids(page.user) if may_contribute else frozenset()
+    for entry in listed:
+        entry.may_correct = may_contribute and correctable_by(
+            entry, commanding=page.may("command"), agency_ids=agency_ids
+        )
+
+
 def timeline_context(page: Page, *, form=None) -> dict:
     """The tab: one page of filtered entries, the filters, and the form to write one."""
     request = page.request
@@ -58,6 +69,7 @@ def timeline_context(page: Page, *, form=None) -> dict:
     listed = filters.narrow(entries).order_by("-occurred_at", "-id")
     paged = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     _attach_corrections(entries, paged.object_list)
+    _offer_corrections(page, paged.object_list)
     return {
         **page.context("timeline"),
         "filters": filters,
@@ -99,6 +111,7 @@ def post_entry(page: Page):
             url = reverse("incident-timeline", args=[incident.public_id])
             return finish(page.request, "Your entry was added to the timeline.", url)
         entry.visible_corrections = []
+        entry.may_correct = True
         context = {
             **page.context("timeline"),
             "entry": entry,
@@ -138,6 +151,7 @@ def correct_entry(page: Page, entry_id):
     """A correction: a new entry that names the one it puts right (the log is append-only)."""
     request, incident = page.request, page.incident
     entry = page.child(selectors.timeline(incident), public_id=entry_id)
+    verbs.check_correctable(page.user, incident, entry)
     context = page.context("timeline")
 
     def again(form, status):

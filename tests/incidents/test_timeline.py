@@ -428,3 +428,30 @@ def test_a_timeline_page_costs_the_same_for_few_or_many_entries(
         many = client.get(timeline_of(incident)).json()
     assert few["count"] < many["count"]
     assert len(many["results"]) == 50
+
+
+def test_only_the_entrys_agency_or_command_corrects_it(
+    api_as, problem, duty, analyst, fire_analyst, fire_duty, joint_incident
+):
+    """Esterly Fire's analyst may contribute to the joint incident, but Harbor Police's
+    entry is Harbor Police's to put right (or command's: both agencies' duty officers
+    command it)."""
+    harbor_line = post_entry(joint_incident, actor=analyst, kind="observation", text="3 hurt")
+    asked = {"kind": "observation", "text": "2 hurt", "corrects": str(harbor_line.public_id)}
+
+    refused = api_as(fire_analyst).post(timeline_of(joint_incident), asked)
+
+    problem(refused, 403, "not_the_entrys_agency")
+    assert not TimelineEntry.objects.filter(corrects=harbor_line).exists()
+    assert api_as(analyst).post(timeline_of(joint_incident), asked).status_code == 201
+    assert api_as(fire_duty).post(timeline_of(joint_incident), asked).status_code == 201
+
+
+def test_concords_own_lines_are_not_corrected(api_as, problem, duty, joint_incident):
+    system_line = TimelineEntry.objects.filter(
+        incident=joint_incident, kind=EntryKind.SYSTEM
+    ).first()
+    asked = {"kind": "note", "text": "Not so", "corrects": str(system_line.public_id)}
+
+    problem(api_as(duty).post(timeline_of(joint_incident), asked), 400, "entry_not_correctable")
+    assert not TimelineEntry.objects.filter(corrects=system_line).exists()

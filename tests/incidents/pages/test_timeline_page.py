@@ -313,3 +313,21 @@ def test_a_post_larger_than_the_portal_takes_is_refused_on_its_own_page(
     assert said in fragment.content.decode()
     assert "<html" not in fragment.content.decode()
     assert not TimelineEntry.objects.filter(incident=incident, kind="note").exists()
+
+
+def test_correct_is_offered_only_where_the_reader_may_correct(
+    signed_in, joint_incident, analyst, fire_analyst
+):
+    (harbor_line,) = people_wrote(joint_incident, analyst, "Three hurt")
+    link = f'href="{correct_url(joint_incident, harbor_line)}"'
+    fire = signed_in(fire_analyst)
+
+    assert link in signed_in(analyst).get(timeline_of(joint_incident)).content.decode()
+    assert link not in fire.get(timeline_of(joint_incident)).content.decode()
+    assert "/correct/" not in fire.get(timeline_of(joint_incident)).content.decode()
+    assert fire.get(correct_url(joint_incident, harbor_line)).status_code == 403
+    refused = fire.post(
+        correct_url(joint_incident, harbor_line), {"kind": "note", "text": "Two", "tlp": "AMBER"}
+    )
+    assert refused.status_code == 403
+    assert not TimelineEntry.objects.filter(corrects=harbor_line).exists()
