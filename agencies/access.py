@@ -23,6 +23,11 @@ def roles_held(user: Principal):
     return Role.objects.filter(group__user=user, agency__is_active=True)
 
 
+def agency_ids_with(user: Principal, capability: Capability) -> frozenset:
+    """The ids of `agencies_with(user, capability)`, read once for a whole list or check."""
+    return frozenset(agencies_with(user, capability).values_list("pk", flat=True))
+
+
 def least_privileged_role(agency: Agency) -> Role | None:
     """The agency's role carrying the fewest capabilities (built-in first, then by name):
     what a form offers first, so that giving more is a choice, never a default."""

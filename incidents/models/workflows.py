@@ -8,7 +8,7 @@ it has locked the row and required its permission; what it writes stays in the v
 
 from django.db import models
 
-from agencies.access import agencies_with
+from agencies.access import agency_ids_with
 from agencies.capabilities import Capability
 from coordination.errors import Conflict, Forbidden, Invalid, ServiceError
 from incidents.error_codes import IncidentErrorCode as Code
@@ -76,8 +76,7 @@ class TaskWorkflow:
 
     @classmethod
     def for_reader(cls, actor) -> "TaskWorkflow":
-        contributing = agencies_with(actor, Capability.CONTRIBUTE).values_list("pk", flat=True)
-        return cls(actor, frozenset(contributing))
+        return cls(actor, agency_ids_with(actor, Capability.CONTRIBUTE))
 
     def may_move(self, task: Task, permissions: frozenset[str]) -> bool:
         if "command" in permissions:
@@ -163,7 +162,7 @@ class ResourceRequestWorkflow:
     def for_reader(cls, actor) -> "ResourceRequestWorkflow":
         return cls(
             {
-                side: frozenset(agencies_with(actor, capability).values_list("pk", flat=True))
+                side: agency_ids_with(actor, capability)
                 for side, capability in SIDE_CAPABILITY.items()
             }
         )

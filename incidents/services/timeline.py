@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from agencies.access import agencies_with
+from agencies.access import agency_ids_with
 from agencies.capabilities import Capability
 from agencies.geo import parse_point
 from agencies.models import Agency
@@ -69,11 +69,6 @@ def _clean_location(location: dict | None) -> None:
         raise Invalid(Code.INVALID_LOCATION, exc.messages[0], field="location") from exc
 
 
-def contributing_agency_ids(actor) -> frozenset:
-    """The agencies whose entries the actor may correct: where they hold a contributing role."""
-    return frozenset(agencies_with(actor, Capability.CONTRIBUTE).values_list("pk", flat=True))
-
-
 def check_correctable(actor, incident: Incident, entry: TimelineEntry) -> None:
     """Refuse a correction of a system line, or of another agency's entry by someone who
     does not command the incident."""
@@ -84,7 +79,9 @@ def check_correctable(actor, incident: Incident, entry: TimelineEntry) -> None:
             field="corrects",
         )
     commanding = policy.can(actor, "command", incident)
-    if not correctable_by(entry, commanding=commanding, agency_ids=contributing_agency_ids(actor)):
+    if not correctable_by(
+        entry, commanding=commanding, agency_ids=agency_ids_with(actor, Capability.CONTRIBUTE)
+    ):
         author = entry.agency.name if entry.agency_id else "its author's agency"
         raise Forbidden(
             Code.NOT_THE_ENTRYS_AGENCY,

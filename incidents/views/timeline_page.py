@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 
+from agencies.access import agency_ids_with
+from agencies.capabilities import Capability
 from coordination.errors import Forbidden, Invalid
 from incidents import selectors
 from incidents.forms.timeline import EntryForm, TimelineFilterForm
@@ -53,7 +55,9 @@ def new_entry_form(incident, data=None) -> EntryForm:
 def _offer_corrections(page: Page, listed) -> None:
     """Mark the listed entries this reader may correct (one query for the whole page)."""
     may_contribute = page.may("contribute")
-    agency_ids = verbs.contributing_agency_ids(page.user) if may_contribute else frozenset()
+    agency_ids = (
+        agency_ids_with(page.user, Capability.CONTRIBUTE) if may_contribute else frozenset()
+    )
     for entry in listed:
         entry.may_correct = may_contribute and correctable_by(
             entry, commanding=page.may("command"), agency_ids=agency_ids

@@ -56,7 +56,6 @@ NOT_VERBS = {
     "sharing.agreements.covering_agreement",
     "incidents.services.actors.acting_agency",
     "incidents.services.sitreps.clean_figures",
-    "incidents.services.timeline.contributing_agency_ids",
     "incidents.services.timeline.check_correctable",
     # Bookkeeping of a read: when a token was last used (at most once a minute), and the
     # audit record of a view of an AMBER or stricter incident. A read changes nothing.
